@@ -1,0 +1,2 @@
+set -eu
+rabbitmqctl -q set_permissions -p "$VHOST" "$MONITOR_USER" '.*' '.*' '.*'

@@ -1,0 +1,12 @@
+"""pytest-altlab: hands-on lab exams graded by pytest against real services in Docker."""
+
+from __future__ import annotations
+
+from .catalog import Catalog
+from .context import LabContext
+from .errors import AltlabError
+from .lab import LabRunner
+from .manifest import LabManifest, load_manifest
+
+__all__ = ["AltlabError", "Catalog", "LabContext", "LabManifest", "LabRunner", "load_manifest", "__version__"]
+__version__ = "0.1.0"

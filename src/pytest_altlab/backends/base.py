@@ -1,0 +1,77 @@
+"""The Backend interface: what the lab lifecycle needs from whatever runs the containers."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+__all__ = ["Backend", "ExecResult", "ServiceStatus"]
+
+
+@dataclass(frozen=True)
+class ExecResult:
+    returncode: int
+    stdout: str
+    stderr: str
+
+    @property
+    def ok(self) -> bool:
+        return self.returncode == 0
+
+
+@dataclass(frozen=True)
+class ServiceStatus:
+    service: str
+    container: str
+    state: str  # running, exited, ...
+    health: str  # healthy, unhealthy, starting, "" (no health check)
+    ports: dict[int, int] = field(default_factory=dict)  # container port -> host port on 127.0.0.1
+
+
+class Backend(ABC):
+    project: str
+
+    @abstractmethod
+    def up(self, timeout: float) -> None:
+        """Create and start every service; return once all are healthy, else raise ServiceNotHealthy."""
+
+    @abstractmethod
+    def down(self) -> None:
+        """Remove containers, networks and volumes of the project."""
+
+    @abstractmethod
+    def restart(self, services: Sequence[str], timeout: float) -> None:
+        """Restart services in place (same containers, same filesystems) and wait until healthy."""
+
+    @abstractmethod
+    def exec(self, service: str, argv: Sequence[str], *, user: str | None = None,
+             env: dict[str, str] | None = None, input: str | None = None,
+             timeout: float | None = 120) -> ExecResult:
+        """Run a command in a service container; never raises for a non-zero exit."""
+
+    @abstractmethod
+    def interactive(self, service: str, argv: Sequence[str], user: str | None = None) -> int:
+        """Attach the user's terminal to a command in the service container."""
+
+    @abstractmethod
+    def status(self) -> list[ServiceStatus]:
+        """Every container of the project, running or not."""
+
+    @abstractmethod
+    def logs(self, service: str | None = None, tail: int = 50) -> str: ...
+
+    @abstractmethod
+    def leftovers(self) -> dict[str, list[str]]:
+        """Containers, networks and volumes still labelled with the project (empty after down)."""
+
+    def port(self, service: str, container_port: int) -> int:
+        for s in self.status():
+            if s.service == service and container_port in s.ports:
+                return s.ports[container_port]
+        from ..errors import AltlabError
+
+        raise AltlabError(
+            f"service '{service}' publishes no port {container_port} (is it running?)",
+            hint="`altlab status LAB` lists the services and their ports",
+        )

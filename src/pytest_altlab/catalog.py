@@ -1,0 +1,52 @@
+"""Find labs by id across the shipped labs and the user's own lab folders."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from pathlib import Path
+
+from .errors import AltlabError, UnknownLabError
+from .manifest import LabManifest, load_manifest
+from .paths import builtin_labs_dir
+
+__all__ = ["Catalog", "lab_dirs_from_env"]
+
+
+def lab_dirs_from_env() -> list[Path]:
+    raw = os.environ.get("ALTLAB_LABS_PATH", "")
+    return [Path(p) for p in raw.split(os.pathsep) if p]
+
+
+class Catalog:
+    """Lab folders, searched in order: the user's folders first (so a lab can be overridden), then shipped."""
+
+    def __init__(self, extra_dirs: Iterable[Path] = ()) -> None:
+        dirs = [Path(d).expanduser() for d in extra_dirs] + lab_dirs_from_env() + [builtin_labs_dir()]
+        for d in dirs[:-1]:
+            if not d.is_dir():
+                raise AltlabError(f"lab folder '{d}' does not exist", hint="check --lab-dir / ALTLAB_LABS_PATH")
+        self.dirs = dirs
+
+    def _folders(self) -> dict[str, Path]:
+        found: dict[str, Path] = {}
+        for d in self.dirs:
+            if (d / "lab.yaml").is_file():  # a single lab folder given directly
+                found.setdefault(d.name, d)
+                continue
+            for sub in sorted(d.iterdir()) if d.is_dir() else []:
+                if (sub / "lab.yaml").is_file():
+                    found.setdefault(sub.name, sub)
+        return found
+
+    def ids(self) -> list[str]:
+        return sorted(self._folders())
+
+    def get(self, lab_id: str) -> LabManifest:
+        folders = self._folders()
+        if lab_id not in folders:
+            raise UnknownLabError(lab_id, sorted(folders))
+        return load_manifest(folders[lab_id])
+
+    def all(self) -> list[LabManifest]:
+        return [load_manifest(p) for _, p in sorted(self._folders().items())]

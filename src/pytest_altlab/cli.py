@@ -1,0 +1,294 @@
+"""The `altlab` command: a thin layer over the library that the pytest plugin uses."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+
+from .errors import AltlabError
+
+__all__ = ["main"]
+
+
+def _console():  # rich is imported lazily: `altlab start` should not pay for it before it must
+    from rich.console import Console
+
+    return Console(highlight=False)
+
+
+def _err(msg: str) -> None:
+    print(msg, file=sys.stderr, flush=True)
+
+
+def _catalog(args: argparse.Namespace):
+    from .catalog import Catalog
+
+    return Catalog([Path(d) for d in args.lab_dir])
+
+
+def _runner(args: argparse.Namespace, echo=None):
+    from .lab import LabRunner
+
+    return LabRunner(_catalog(args).get(args.lab), args.instance, echo=echo or _err)
+
+
+def _parse_ports(values: list[str]) -> dict[tuple[str, int], int]:
+    out = {}
+    for v in values:
+        try:
+            svc, rest = v.split(":", 1)
+            cport, hport = rest.split("=", 1)
+            out[(svc, int(cport))] = int(hport)
+        except ValueError:
+            raise AltlabError(f"--port '{v}' is not valid", hint="use SERVICE:CONTAINER_PORT=HOST_PORT, "
+                              "e.g. rabbitmq:15672=15672") from None
+    return out
+
+
+# --- commands ---------------------------------------------------------------------------------------
+
+def cmd_list(args: argparse.Namespace) -> int:
+    from rich.table import Table
+
+    from .composefile import load_service_file
+
+    labs = _catalog(args).all()
+    if args.json:
+        print(json.dumps([{"id": m.id, "title": m.title, "services": [s.name for s in m.services],
+                           "minutes": m.time_limit, "flavours": list(m.flavours),
+                           "skills": list(m.skills), "notes": dict(m.flavour_notes)} for m in labs], indent=2))
+        return 0
+    t = Table(title="labs")
+    for col in ("id", "title", "services", "minutes", "points", "flavours"):
+        t.add_column(col)
+    for m in labs:
+        images = {f: ", ".join(load_service_file(s.use).images.get(f, "-") for s in m.services) for f in m.flavours}
+        flav = "\n".join(f"{f}: {images[f]}" + (f" ({m.note_for(f)})" if m.note_for(f) else "") for f in m.flavours)
+        t.add_row(m.id, m.title, ", ".join(s.name for s in m.services), str(m.time_limit), _points(m), flav)
+    _console().print(t)
+    return 0
+
+
+def _points(m) -> str:
+    import ast
+
+    total = 0.0
+    for f in sorted(m.checks_dir.glob("test_*.py")):
+        for node in ast.walk(ast.parse(f.read_text())):
+            if isinstance(node, ast.Call) and getattr(node.func, "attr", "") == "points" and node.args:
+                arg = node.args[0]
+                if isinstance(arg, ast.Constant) and isinstance(arg.value, (int, float)):
+                    total += arg.value
+    return f"{total:g}"
+
+
+def cmd_start(args: argparse.Namespace) -> int:
+    runner = _runner(args)
+    ctx = runner.start(flavour=args.flavour, seed=args.seed, fixed_ports=_parse_ports(args.port),
+                       timeout=args.timeout)
+    print(ctx.state.task_file.read_text(), flush=True)
+    _print_access(runner)
+    return 0
+
+
+def _print_access(runner) -> None:
+    from .backends import get_backend
+
+    st = runner.running_state()
+    lines = [f"lab {st.lab_id} is running (instance {st.instance}, {st.flavour} flavour)"]
+    for s in get_backend(st.backend, st.project, st.compose_file).status():
+        ports = ", ".join(f"{c} -> 127.0.0.1:{h}" for c, h in sorted(s.ports.items()))
+        lines.append(f"  {s.service}: {s.state}{' (' + s.health + ')' if s.health else ''}  {ports}")
+    inst = "" if st.instance == "default" else f" --instance {st.instance}"
+    lines.append(f"shell: altlab shell {st.lab_id}{inst}    grade: altlab grade {st.lab_id}{inst}")
+    print("\n".join(lines), flush=True)
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    from .backends import get_backend
+
+    runner = _runner(args)
+    st = runner.state()
+    services = get_backend(st.backend, st.project, st.compose_file).status() if st else []
+    running = any(s.state == "running" for s in services)
+    if args.json:
+        secret = {p.name for p in runner.manifest.parameters if p.secret}
+        print(json.dumps({
+            "lab": runner.manifest.id, "instance": runner.instance, "project": runner.project,
+            "running": running, "flavour": st.flavour if st else None,
+            "started_at": st.started_at if st else None,
+            "services": [{"service": s.service, "state": s.state, "health": s.health,
+                          "ports": {str(c): {"host": "127.0.0.1", "port": h} for c, h in s.ports.items()}}
+                         for s in services],
+            "parameters": {k: ("***" if k in secret and not args.show_secrets else v)
+                           for k, v in (st.params if st else {}).items()},
+        }, indent=2))
+        return 0 if running else 1
+    if not running:
+        print(f"lab {runner.manifest.id} (instance {runner.instance}) is not running")
+        return 1
+    _print_access(runner)
+    for k, v in st.params.items():
+        print(f"  param {k} = {v}")
+    return 0
+
+
+def cmd_task(args: argparse.Namespace) -> int:
+    print(_runner(args).task())
+    return 0
+
+
+def cmd_shell(args: argparse.Namespace) -> int:
+    runner = _runner(args)
+    ctx = runner.context()
+    service = args.service or runner.manifest.services[0].name
+    names = [s.name for s in runner.manifest.services]
+    if service not in names:
+        raise AltlabError(f"lab {runner.manifest.id} has no service '{service}'", hint="services: " + ", ".join(names))
+    cmd = args.cmd or ["bash", "-l"]
+    if args.cmd and cmd[0] == "--":
+        cmd = cmd[1:]
+    return ctx.backend.interactive(service, cmd or ["bash", "-l"])
+
+
+def cmd_grade(args: argparse.Namespace) -> int:
+    from .grading import grade
+
+    runner = _runner(args)
+    runner.running_state()  # a clear "not running" before pytest starts
+    report = Path(args.report) if args.report else runner.running_state().dir / "reports" / "last.json"
+    code, data, _ = grade(runner.manifest.id, instance=runner.instance, persistence=args.persistence,
+                          report=report, lab_dirs=[Path(d) for d in args.lab_dir])
+    if not data:
+        return 2
+    return 0 if data.get("passed") else 1
+
+
+def cmd_stop(args: argparse.Namespace) -> int:
+    left = _runner(args).stop()
+    rest = {k: v for k, v in left.items() if v}
+    if rest:
+        _err(f"left behind: {rest}")
+        return 1
+    print(f"stopped {args.lab}: containers, networks and volumes removed")
+    return 0
+
+
+def cmd_restart(args: argparse.Namespace) -> int:
+    runner = _runner(args)
+    runner.restart(args.services or None, timeout=args.timeout)
+    _print_access(runner)
+    return 0
+
+
+def cmd_logs(args: argparse.Namespace) -> int:
+    ctx = _runner(args).context()
+    print(ctx.backend.logs(args.service, tail=args.tail))
+    return 0
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    from .verify import print_phases, verify_lab
+
+    cat = _catalog(args)
+    labs = cat.all() if args.all else [cat.get(args.lab)] if args.lab else []
+    if not labs:
+        raise AltlabError("name a lab or use --all")
+    ok = True
+    for m in labs:
+        phases = verify_lab(m, flavour=args.flavour, variants=not args.quick, echo=_err,
+                            lab_dirs=[Path(d) for d in args.lab_dir])
+        print_phases(m.id, phases)
+        ok = ok and all(p.ok for p in phases)
+    return 0 if ok else 1
+
+
+def cmd_images(args: argparse.Namespace) -> int:
+    from .composefile import load_service_file
+    from .images import build_base, build_service
+    from .paths import compose_dir
+
+    names = args.services or sorted(p.stem for p in compose_dir().glob("*.yaml"))
+    for name in names:
+        sf = load_service_file(name)
+        if "debian" in sf.images and sf.build:
+            print(build_service(sf, echo=_err, force=args.force))
+        else:
+            _err(f"{name}: no debian flavour (upstream image {sf.images.get('upstream')}); skipped")
+    if args.base:
+        for suite in args.base:
+            print(build_base(suite, echo=_err, force=args.force))
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="altlab", description="Start, grade and self-test hands-on labs.")
+    p.add_argument("--lab-dir", action="append", default=[], help="a folder of your own labs (repeatable)")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    def lab_cmd(name: str, help: str, fn) -> argparse.ArgumentParser:
+        sp = sub.add_parser(name, help=help)
+        sp.add_argument("lab", help="lab id (see `altlab list`)")
+        sp.add_argument("--instance", default="default", help="run several copies of a lab side by side")
+        sp.set_defaults(fn=fn)
+        return sp
+
+    sp = sub.add_parser("list", help="the labs: id, title, services, minutes, points, flavours")
+    sp.add_argument("--json", action="store_true")
+    sp.set_defaults(fn=cmd_list)
+    sp = lab_cmd("start", "start a lab: containers up, broken state applied, task shown", cmd_start)
+    sp.add_argument("--flavour", default=os.environ.get("ALTLAB_FLAVOUR", "debian"), choices=["debian", "upstream"])
+    sp.add_argument("--seed", help="derive per-candidate parameter values from this seed")
+    sp.add_argument("--port", action="append", default=[], metavar="SVC:PORT=HOSTPORT",
+                    help="publish a container port on a fixed 127.0.0.1 port (default: a free one)")
+    sp.add_argument("--timeout", type=float, default=180, help="seconds to wait for healthy services")
+    sp = lab_cmd("status", "is the lab running; services, ports, parameters", cmd_status)
+    sp.add_argument("--json", action="store_true")
+    sp.add_argument("--show-secrets", action="store_true", help="include secret parameter values in --json")
+    lab_cmd("task", "show the task statement of a running lab", cmd_task)
+    sp = lab_cmd("shell", "a shell (or one command after --) in a lab service", cmd_shell)
+    sp.add_argument("service", nargs="?", help="service name (default: the lab's first service)")
+    sp.add_argument("cmd", nargs=argparse.REMAINDER, help="-- CMD ARGS...")
+    sp = lab_cmd("grade", "grade the running lab (same as `pytest --lab LAB`)", cmd_grade)
+    sp.add_argument("--persistence", action="store_true", help="also restart the services and re-check")
+    sp.add_argument("--report", help="where to write the JSON report")
+    lab_cmd("stop", "remove the lab's containers, networks and volumes", cmd_stop)
+    sp = lab_cmd("restart", "restart the lab's services in place (config files take effect)", cmd_restart)
+    sp.add_argument("services", nargs="*")
+    sp.add_argument("--timeout", type=float, default=180)
+    sp = lab_cmd("logs", "recent logs of the lab's services", cmd_logs)
+    sp.add_argument("service", nargs="?")
+    sp.add_argument("--tail", type=int, default=100)
+    sp = sub.add_parser("verify", help="a lab's self-test: broken scores 0, solution full, survives restart")
+    sp.add_argument("lab", nargs="?")
+    sp.add_argument("--all", action="store_true", help="every lab")
+    sp.add_argument("--quick", action="store_true", help="skip the near-miss and alternative-route variants")
+    sp.add_argument("--flavour", default=os.environ.get("ALTLAB_FLAVOUR", "debian"), choices=["debian", "upstream"])
+    sp.set_defaults(fn=cmd_verify)
+    sp = sub.add_parser("images", help="build images ahead of time")
+    isub = sp.add_subparsers(dest="images_command", required=True)
+    bp = isub.add_parser("build", help="build the debian-flavour images (and their debootstrap bases)")
+    bp.add_argument("services", nargs="*", help="compose service files (default: all)")
+    bp.add_argument("--base", action="append", choices=["trixie", "bookworm"], help="also build this base image")
+    bp.add_argument("--force", action="store_true", help="rebuild even if present")
+    bp.set_defaults(fn=cmd_images)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.fn(args))
+    except AltlabError as e:
+        _err(f"altlab: error: {e}")
+        return e.exit_code
+    except KeyboardInterrupt:
+        _err("altlab: interrupted; cleaned up")
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,110 @@
+"""Build one lab instance's compose file from the shared service files under compose/."""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import ManifestError
+from .manifest import FLAVOURS, LabManifest
+from .paths import compose_dir
+
+__all__ = ["ServiceFile", "load_service_file", "render_compose"]
+
+
+@dataclass(frozen=True)
+class ServiceFile:
+    """compose/<name>.yaml: a runnable compose file with one service plus `x-altlab` metadata."""
+
+    name: str
+    file: Path
+    service: dict[str, Any]
+    volumes: dict[str, Any]
+    images: dict[str, str]  # flavour -> image
+    build: str | None  # Dockerfile folder (relative to compose/) of the debian flavour
+    base: str  # Debian suite of the debian flavour's base image
+    version_command: tuple[str, ...]
+
+
+def load_service_file(name: str) -> ServiceFile:
+    file = compose_dir() / f"{name}.yaml"
+    if not file.is_file():
+        known = sorted(p.stem for p in compose_dir().glob("*.yaml"))
+        raise ManifestError(str(file), "services.*.use", name, "one of " + ", ".join(known))
+    data = yaml.safe_load(file.read_text(encoding="utf-8"))
+    services = data.get("services") or {}
+    if len(services) != 1:
+        raise ManifestError(str(file), "services", list(services), "exactly one service")
+    meta = data.get("x-altlab") or {}
+    flav = meta.get("flavours") or {}
+    images = {}
+    for f in FLAVOURS:
+        if f in flav:
+            images[f] = flav[f]["image"]
+    if not images:
+        raise ManifestError(str(file), "x-altlab.flavours", flav, "an image per flavour (debian, upstream)")
+    deb = flav.get("debian") or {}
+    (svc,) = services.values()
+    return ServiceFile(name=name, file=file, service=svc, volumes=data.get("volumes") or {}, images=images,
+                       build=deb.get("build"), base=deb.get("base", "trixie"),
+                       version_command=tuple(meta.get("version_command") or ()))
+
+
+def _merge(base: Any, over: Any) -> Any:
+    if isinstance(base, dict) and isinstance(over, dict):
+        out = dict(base)
+        for k, v in over.items():
+            out[k] = _merge(base.get(k), v) if k in base else v
+        return out
+    if isinstance(base, list) and isinstance(over, list):
+        return base + over
+    return over
+
+
+def render_compose(manifest: LabManifest, flavour: str, project: str,
+                   fixed_ports: dict[tuple[str, int], int] | None = None) -> dict[str, Any]:
+    """The compose document for one instance: images of the flavour, loopback-only ports, labels."""
+    services: dict[str, Any] = {}
+    volumes: dict[str, Any] = {}
+    for spec in manifest.services:
+        sf = load_service_file(spec.use)
+        svc = copy.deepcopy(sf.service)
+        svc.pop("x-altlab", None)
+        svc["image"] = sf.images.get(flavour) or sf.images[next(iter(sf.images))]
+        svc["pull_policy"] = "never" if flavour == "debian" else "missing"
+        # Volumes are renamed per service so two services from one file never share data.
+        renames = {v: f"{spec.name}-{v}" if spec.name != sf.name else v for v in sf.volumes}
+        svc["volumes"] = [_rename_volume(v, renames, manifest.path) for v in svc.get("volumes", [])]
+        for old, new in renames.items():
+            volumes[new] = copy.deepcopy(sf.volumes[old]) or {}
+        svc = _merge(svc, copy.deepcopy(spec.compose))
+        svc["volumes"] = [_rename_volume(v, {}, manifest.path) for v in svc.get("volumes", [])]
+        svc["ports"] = [_loopback_port(p, spec.name, fixed_ports or {}) for p in svc.get("ports", [])]
+        labels = svc.setdefault("labels", {})
+        labels.update({"io.altlab.lab": manifest.id, "io.altlab.project": project, "io.altlab.flavour": flavour})
+        services[spec.name] = svc
+    doc: dict[str, Any] = {"name": project, "services": services}
+    if volumes:
+        doc["volumes"] = volumes
+    return doc
+
+
+def _rename_volume(v: Any, renames: dict[str, str], lab_dir: Path) -> Any:
+    if not isinstance(v, str) or ":" not in v:
+        return v
+    src, rest = v.split(":", 1)
+    if src.startswith("./"):  # lab files: relative to the lab folder, not the state folder
+        return f"{(lab_dir / src).resolve()}:{rest}"
+    return f"{renames.get(src, src)}:{rest}"
+
+
+def _loopback_port(p: Any, service: str, fixed: dict[tuple[str, int], int]) -> str:
+    """Every port is published on 127.0.0.1 only; a free host port unless one is asked for."""
+    text = str(p)
+    target = int(text.rsplit(":", 1)[-1].split("/")[0])
+    host = fixed.get((service, target))
+    return f"127.0.0.1:{host}:{target}" if host else f"127.0.0.1::{target}"

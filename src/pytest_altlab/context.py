@@ -1,0 +1,95 @@
+"""LabContext: what checks and host-side steps see of a running lab (parameters, ports, exec)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
+
+from .backends import Backend, ExecResult
+from .instance import InstanceState
+from .manifest import LabManifest
+
+__all__ = ["LabContext", "Params"]
+
+T = TypeVar("T")
+
+
+class Params:
+    """Read-only parameter values: `lab.params.vhost` or `lab.params["vhost"]`."""
+
+    def __init__(self, values: dict[str, str]) -> None:
+        object.__setattr__(self, "_values", dict(values))
+
+    def __getattr__(self, name: str) -> str:
+        try:
+            return self._values[name]  # type: ignore[no-any-return]
+        except KeyError:
+            raise AttributeError(f"lab has no parameter '{name}'; known: {', '.join(sorted(self._values))}") from None
+
+    def __getitem__(self, name: str) -> str:
+        return self.__getattr__(name)
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError("lab parameters are read-only")
+
+    def as_dict(self) -> dict[str, str]:
+        return dict(self._values)
+
+    def env(self) -> dict[str, str]:
+        """Parameters as environment variables for scripts: vhost -> VHOST."""
+        return {k.upper(): v for k, v in self._values.items()}
+
+
+class LabContext:
+    host = "127.0.0.1"  # lab services are only ever reached on loopback
+
+    def __init__(self, manifest: LabManifest, state: InstanceState, backend: Backend) -> None:
+        self.manifest = manifest
+        self.state = state
+        self.backend = backend
+        self.params = Params(state.params)
+        self.generation = 0  # bumped on every restart: cached observations become stale
+        self._cache: dict[Any, Any] = {}
+
+    @property
+    def id(self) -> str:
+        return self.manifest.id
+
+    @property
+    def flavour(self) -> str:
+        return self.state.flavour
+
+    @property
+    def instance(self) -> str:
+        return self.state.instance
+
+    def cached(self, key: Any, compute: Callable[[], T]) -> T:
+        """Memoise an observation for this generation (e.g. one definitions export per grading)."""
+        k = (self.generation, key)
+        if k not in self._cache:
+            self._cache[k] = compute()
+        return self._cache[k]  # type: ignore[no-any-return]
+
+    def invalidate(self) -> None:
+        self.generation += 1
+        self._cache.clear()
+
+    def port(self, service: str, container_port: int) -> int:
+        return self.cached(("port", service, container_port), lambda: self.backend.port(service, container_port))
+
+    def url(self, service: str, container_port: int, path: str = "", scheme: str = "http") -> str:
+        return f"{scheme}://{self.host}:{self.port(service, container_port)}{path}"
+
+    def exec(self, service: str, cmd: str | Sequence[str], *, user: str | None = None,
+             env: dict[str, str] | None = None, input: str | None = None, timeout: float = 120) -> ExecResult:
+        argv = ["sh", "-c", cmd] if isinstance(cmd, str) else list(cmd)
+        return self.backend.exec(service, argv, user=user, env=env, input=input, timeout=timeout)
+
+    def read_file(self, service: str, path: str) -> str | None:
+        """A file's text in a service container, or None where it does not exist."""
+        res = self.exec(service, ["cat", path])
+        return res.stdout if res.ok else None
+
+    def restart(self, services: Sequence[str] | None = None, timeout: float = 180) -> None:
+        self.backend.restart(list(services or self.manifest.restart), timeout)
+        self.invalidate()

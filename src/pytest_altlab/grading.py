@@ -1,0 +1,35 @@
+"""Grade a running lab instance through pytest in-process; the same path `pytest --lab` takes."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import tempfile
+from pathlib import Path
+from typing import Any
+
+__all__ = ["grade"]
+
+
+def grade(lab_id: str, *, instance: str = "default", persistence: bool = False, report: Path | None = None,
+          lab_dirs: list[Path] | None = None, quiet: bool = False, extra_args: list[str] | None = None
+          ) -> tuple[int, dict[str, Any], str]:
+    """Run the lab's checks; returns (pytest exit code, report dict, captured terminal output if quiet)."""
+    import pytest
+
+    with tempfile.TemporaryDirectory(prefix="altlab-grade-") as tmp:
+        path = report or Path(tmp) / "report.json"
+        args = ["--lab", lab_id, "--lab-instance", instance, "--lab-report", str(path),
+                "-p", "no:cacheprovider", "--no-header", "-q", "-o", "addopts=", "--rootdir", tmp]
+        for d in lab_dirs or []:
+            args += ["--lab-dir", str(d)]
+        if persistence:
+            args.append("--lab-persistence")
+        args += extra_args or []
+        buf = io.StringIO()
+        redirect = contextlib.redirect_stdout(buf) if quiet else contextlib.nullcontext()
+        with redirect:
+            code = int(pytest.main(args))
+        data: dict[str, Any] = json.loads(path.read_text()) if path.exists() else {}
+        return code, data, buf.getvalue()

@@ -1,0 +1,78 @@
+"""The saved state of one running lab instance (project, flavour, parameters), kept beside its compose file."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .errors import AltlabError
+from .paths import state_home
+
+__all__ = ["InstanceState", "project_name", "validate_instance", "state_dir"]
+
+INSTANCE_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,40}$")
+
+
+def validate_instance(name: str) -> str:
+    if not INSTANCE_RE.match(name):
+        raise AltlabError(f"instance name '{name}' is not valid",
+                          hint="use lowercase letters, digits, '-' and '_' (at most 41 characters)")
+    return name
+
+
+def project_name(lab_id: str, instance: str) -> str:
+    """One compose project per instance, so labs and candidates never collide."""
+    return f"altlab-{lab_id}" if instance == "default" else f"altlab-{lab_id}--{validate_instance(instance)}"
+
+
+def state_dir(project: str) -> Path:
+    return state_home() / "instances" / project
+
+
+@dataclass
+class InstanceState:
+    lab_id: str
+    instance: str
+    project: str
+    flavour: str
+    seed: str | None
+    params: dict[str, str]
+    backend: str = "compose"
+    started_at: str = ""
+    servers: dict[str, dict[str, str]] = field(default_factory=dict)  # service -> {image, version}
+    lab_version: int = 1
+
+    @property
+    def dir(self) -> Path:
+        return state_dir(self.project)
+
+    @property
+    def compose_file(self) -> Path:
+        return self.dir / "compose.yaml"
+
+    @property
+    def task_file(self) -> Path:
+        return self.dir / "TASK.md"
+
+    def save(self) -> None:
+        self.dir.mkdir(parents=True, exist_ok=True)
+        tmp = self.dir / "state.json.tmp"
+        tmp.write_text(json.dumps(asdict(self), indent=2, sort_keys=True))
+        tmp.replace(self.dir / "state.json")  # atomic: a crash never leaves half a state file
+
+    @classmethod
+    def load(cls, project: str) -> InstanceState | None:
+        f = state_dir(project) / "state.json"
+        try:
+            data: dict[str, Any] = json.loads(f.read_text())
+        except (FileNotFoundError, json.JSONDecodeError):
+            return None
+        known = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
+        return cls(**known)
+
+    def remove(self) -> None:
+        shutil.rmtree(self.dir, ignore_errors=True)

@@ -1,0 +1,198 @@
+"""A lab instance's lifecycle: start (up, break, task), steps, restart, stop; through a backend."""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib.util
+import re
+import sys
+import threading
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import yaml
+
+from .backends import Backend, get_backend
+from .composefile import load_service_file, render_compose
+from .context import LabContext
+from .errors import AltlabError, LabAlreadyRunning, LabNotRunning, ManifestError, StepFailed
+from .images import ensure_images
+from .instance import InstanceState, project_name, validate_instance
+from .manifest import LabManifest, Step, resolve_params
+
+__all__ = ["LabRunner", "render_task"]
+
+Echo = Callable[[str], None]
+PLACEHOLDER = re.compile(r"\{\{\s*([a-zA-Z_][a-zA-Z0-9_]*)\s*\}\}")
+
+
+def render_task(manifest: LabManifest, params: dict[str, str], flavour: str) -> str:
+    text = manifest.task_file.read_text(encoding="utf-8")
+
+    def sub(m: re.Match[str]) -> str:
+        name = m.group(1)
+        if name not in params:
+            raise ManifestError(str(manifest.task_file), "{{ " + name + " }}", name,
+                                "a parameter declared in lab.yaml: " + ", ".join(sorted(params)))
+        return params[name]
+
+    out = PLACEHOLDER.sub(sub, text)
+    note = manifest.note_for(flavour)
+    if note:
+        out += f"\n\n> **Note ({flavour} flavour):** {note}\n"
+    return out
+
+
+class LabRunner:
+    def __init__(self, manifest: LabManifest, instance: str = "default", backend: str = "compose",
+                 echo: Echo | None = None) -> None:
+        self.manifest = manifest
+        self.instance = validate_instance(instance)
+        self.project = project_name(manifest.id, instance)
+        self.backend_spec = backend
+        self.echo: Echo = echo or (lambda s: None)
+
+    # --- state -------------------------------------------------------------------------------
+
+    def state(self) -> InstanceState | None:
+        return InstanceState.load(self.project)
+
+    def backend(self, state: InstanceState) -> Backend:
+        return get_backend(state.backend, state.project, state.compose_file)
+
+    def running_state(self) -> InstanceState:
+        st = self.state()
+        if st is None or not any(s.state == "running" for s in self.backend(st).status()):
+            raise LabNotRunning(self.manifest.id, self.instance)
+        return st
+
+    def context(self) -> LabContext:
+        st = self.running_state()
+        return LabContext(self.manifest, st, self.backend(st))
+
+    # --- lifecycle -----------------------------------------------------------------------------
+
+    def start(self, *, flavour: str = "debian", seed: str | None = None,
+              fixed_ports: dict[tuple[str, int], int] | None = None, timeout: float = 180,
+              apply_break: bool = True) -> LabContext:
+        m = self.manifest
+        if flavour not in m.flavours:
+            raise AltlabError(f"lab '{m.id}' does not run on the {flavour} flavour",
+                              hint="its flavours: " + ", ".join(m.flavours))
+        old = self.state()
+        if old is not None:
+            if any(s.state == "running" for s in self.backend(old).status()):
+                raise LabAlreadyRunning(m.id, self.instance)
+            self.backend(old).down()  # a crashed or stopped leftover: clear it first
+            old.remove()
+        images = ensure_images(m, flavour, self.echo)
+        params = resolve_params(m, seed)
+        st = InstanceState(lab_id=m.id, instance=self.instance, project=self.project, flavour=flavour,
+                           seed=seed, params=params, backend=self.backend_spec, lab_version=m.version,
+                           started_at=dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+                           servers={svc: {"image": img} for svc, img in images.items()})
+        doc = render_compose(m, flavour, self.project, fixed_ports)
+        st.dir.mkdir(parents=True, exist_ok=True)
+        st.compose_file.write_text(yaml.safe_dump(doc, sort_keys=False))
+        st.save()
+        backend = self.backend(st)
+        # From here on, any failure or Ctrl-C removes everything this start created.
+        try:
+            self.echo(f"starting {m.id} ({flavour}) as compose project {self.project}")
+            backend.up(timeout)
+            ctx = LabContext(m, st, backend)
+            versions = threading.Thread(target=self._record_versions, args=(ctx,), daemon=True)
+            versions.start()  # version probes overlap the break step: start stays fast
+            if apply_break:
+                self.apply_steps(ctx, m.break_steps, "break step")
+            versions.join()
+            st.task_file.write_text(render_task(m, params, flavour))
+            st.save()
+            return ctx
+        except BaseException:
+            self.echo(f"start of {m.id} failed or was interrupted: removing containers, networks and volumes")
+            try:
+                backend.down()
+            finally:
+                st.remove()
+            raise
+
+    def _record_versions(self, ctx: LabContext) -> None:
+        for spec in self.manifest.services:
+            cmd = load_service_file(spec.use).version_command
+            if cmd:
+                res = ctx.exec(spec.name, list(cmd), timeout=60)
+                if res.ok and res.stdout.strip():
+                    ctx.state.servers.setdefault(spec.name, {})["version"] = res.stdout.strip().splitlines()[-1]
+
+    def stop(self) -> dict[str, list[str]]:
+        """Remove everything of the instance; returns what is left (empty when all went)."""
+        st = self.state()
+        from .backends.compose import ComposeBackend
+
+        backend = self.backend(st) if st else ComposeBackend(self.project, Path("/dev/null"))
+        if st is not None and st.compose_file.exists():
+            backend.down()
+        else:  # no state: still clear anything labelled with the project
+            _down_by_label(self.project)
+        if st is not None:
+            st.remove()
+        return backend.leftovers()
+
+    def restart(self, services: Sequence[str] | None = None, timeout: float = 180) -> None:
+        ctx = self.context()
+        ctx.restart(services, timeout)
+
+    def apply_steps(self, ctx: LabContext, steps: Sequence[Step], what: str) -> None:
+        for step in steps:
+            run_step(ctx, step, what)
+
+    def task(self) -> str:
+        st = self.running_state()
+        return st.task_file.read_text(encoding="utf-8") if st.task_file.exists() else ""
+
+
+def run_step(ctx: LabContext, step: Step, what: str) -> None:
+    """A .sh step runs inside its service container with the parameters as env; a .py step on the host."""
+    label = f"{what} {step.run.name}"
+    if step.on_host:
+        spec = importlib.util.spec_from_file_location(f"altlab_step_{step.run.stem}_{id(step)}", step.run)
+        assert spec and spec.loader
+        mod = importlib.util.module_from_spec(spec)
+        sys.modules[spec.name] = mod
+        try:
+            spec.loader.exec_module(mod)
+            fn = getattr(mod, "apply", None)
+            if fn is None:
+                raise StepFailed(label, f"{step.run} defines no `apply(lab)` function")
+            fn(ctx)
+            ctx.invalidate()
+        except AltlabError:
+            raise
+        except Exception as e:  # a broken step is the lab author's problem: say which and why
+            raise StepFailed(label, f"{type(e).__name__}: {e}") from e
+        finally:
+            sys.modules.pop(spec.name, None)
+        return
+    assert step.service is not None
+    script = step.run.read_text(encoding="utf-8")
+    shell = "bash" if script.startswith("#!") and "bash" in script.splitlines()[0] else "sh"
+    env = {**ctx.params.env(), "ALTLAB_LAB": ctx.id, "ALTLAB_FLAVOUR": ctx.flavour}
+    res = ctx.exec(step.service, [shell, "-s"], user=step.user, env=env, input=script, timeout=600)
+    if not res.ok:
+        out = (res.stdout + res.stderr).strip().splitlines()[-20:]
+        raise StepFailed(label, f"exit {res.returncode} in service '{step.service}':\n" + "\n".join(out))
+    ctx.invalidate()
+
+
+def _down_by_label(project: str) -> None:
+    from . import docker
+
+    flt = f"label=com.docker.compose.project={project}"
+    ids = docker.run(["ps", "-aq", "--filter", flt]).stdout.split()
+    if ids:
+        docker.run(["rm", "-f", "-v", *ids])
+    for kind in ("network", "volume"):
+        ids = docker.run([kind, "ls", "-q", "--filter", flt]).stdout.split()
+        if ids:
+            docker.run([kind, "rm", *ids], check=False)

@@ -1,0 +1,373 @@
+"""lab.yaml -> validated, frozen objects; every error names file, field, bad value and what is allowed."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+import string
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import ManifestError
+
+__all__ = [
+    "LabManifest",
+    "ServiceSpec",
+    "ParamSpec",
+    "Step",
+    "Hint",
+    "Variant",
+    "load_manifest",
+    "resolve_params",
+    "FLAVOURS",
+]
+
+FLAVOURS = ("debian", "upstream")
+ID_RE = re.compile(r"^[a-z][a-z0-9-]{1,62}$")
+NAME_RE = re.compile(r"^[a-z_][a-z0-9_]*$")
+GENERATORS = ("password", "suffix", "hex")
+KNOWN_LAB_KEYS = {
+    "schema", "id", "title", "version", "summary", "skills", "time_limit", "pass_mark",
+    "flavours", "flavour_notes", "services", "parameters", "break", "solution", "hints",
+    "restart", "variants",
+}
+
+
+@dataclass(frozen=True)
+class ServiceSpec:
+    name: str
+    use: str  # stem of compose/<use>.yaml
+    compose: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
+
+
+@dataclass(frozen=True)
+class ParamSpec:
+    name: str
+    default: str | None
+    secret: bool = False
+    generate: str | None = None  # how a per-candidate value is derived from a seed
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Step:
+    """A break/solution/variant step: a script run in a service container (.sh) or on the host (.py)."""
+
+    run: Path
+    service: str | None  # None: a host-side Python step
+    user: str | None = None
+
+    @property
+    def on_host(self) -> bool:
+        return self.service is None
+
+
+@dataclass(frozen=True)
+class Hint:
+    text: str
+    cost: float
+
+
+@dataclass(frozen=True)
+class Variant:
+    """A near-miss (must lose points) or an alternative route (must score full) for `verify`."""
+
+    id: str
+    kind: str  # "near-miss" | "alternative"
+    description: str
+    steps: tuple[Step, ...]
+    must_fail: tuple[str, ...] = ()  # check ids that must not pass (near-miss)
+    persistence: bool = True
+
+
+@dataclass(frozen=True)
+class LabManifest:
+    path: Path  # the lab's folder
+    id: str
+    title: str
+    version: int
+    summary: str
+    skills: tuple[str, ...]
+    time_limit: int  # minutes
+    pass_mark: float  # percent
+    flavours: tuple[str, ...]
+    flavour_notes: tuple[tuple[str, str], ...]
+    services: tuple[ServiceSpec, ...]
+    parameters: tuple[ParamSpec, ...]
+    break_steps: tuple[Step, ...]
+    solution_steps: tuple[Step, ...]
+    hints: tuple[Hint, ...]
+    restart: tuple[str, ...]
+    variants: tuple[Variant, ...]
+
+    @property
+    def file(self) -> Path:
+        return self.path / "lab.yaml"
+
+    @property
+    def checks_dir(self) -> Path:
+        return self.path / "checks"
+
+    @property
+    def task_file(self) -> Path:
+        return self.path / "TASK.md"
+
+    def service(self, name: str) -> ServiceSpec:
+        for s in self.services:
+            if s.name == name:
+                return s
+        raise KeyError(name)
+
+    def note_for(self, flavour: str) -> str | None:
+        return dict(self.flavour_notes).get(flavour)
+
+
+class _V:
+    """Field validator bound to one file, so every error carries the file name."""
+
+    def __init__(self, file: Path) -> None:
+        self.file = str(file)
+
+    def fail(self, fld: str, value: object, expected: str) -> ManifestError:
+        return ManifestError(self.file, fld, value, expected)
+
+    def str_(self, data: dict[str, Any], key: str, fld: str, *, default: str | None = None,
+             pattern: re.Pattern[str] | None = None, expected: str = "a non-empty string") -> str:
+        if key not in data:
+            if default is not None:
+                return default
+            raise self.fail(fld, None, expected + " (the field is required)")
+        v = data[key]
+        if not isinstance(v, str) or not v.strip() or (pattern and not pattern.match(v)):
+            raise self.fail(fld, v, expected)
+        return v
+
+    def num(self, data: dict[str, Any], key: str, fld: str, lo: float, hi: float, default: float) -> float:
+        v = data.get(key, default)
+        if isinstance(v, bool) or not isinstance(v, (int, float)) or not lo <= v <= hi:
+            raise self.fail(fld, v, f"a number from {lo:g} to {hi:g}")
+        return float(v)
+
+    def mapping(self, v: object, fld: str) -> dict[str, Any]:
+        if not isinstance(v, dict):
+            raise self.fail(fld, v, "a mapping (key: value)")
+        return v
+
+    def str_list(self, v: object, fld: str, allowed: tuple[str, ...] | None = None) -> tuple[str, ...]:
+        if isinstance(v, str):
+            v = [v]
+        if not isinstance(v, list) or not all(isinstance(x, str) and x for x in v):
+            raise self.fail(fld, v, "a list of strings")
+        if allowed:
+            for i, x in enumerate(v):
+                if x not in allowed:
+                    raise self.fail(f"{fld}[{i}]", x, "one of " + ", ".join(allowed))
+        return tuple(v)
+
+
+def load_manifest(lab_dir: Path) -> LabManifest:
+    """Read and validate `lab_dir/lab.yaml`."""
+    file = lab_dir / "lab.yaml"
+    v = _V(file)
+    try:
+        raw = yaml.safe_load(file.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise v.fail("(file)", str(file), "a lab.yaml in every lab folder") from None
+    except yaml.YAMLError as e:
+        mark = getattr(e, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "?"
+        raise v.fail("(yaml)", where, f"valid YAML ({getattr(e, 'problem', e)})") from None
+    data = v.mapping(raw, "(top level)")
+    unknown = sorted(set(data) - KNOWN_LAB_KEYS)
+    if unknown:
+        raise v.fail(unknown[0], data[unknown[0]], "one of the known fields: " + ", ".join(sorted(KNOWN_LAB_KEYS)))
+    schema = data.get("schema", 1)
+    if schema != 1:
+        raise v.fail("schema", schema, "1 (the only lab.yaml format this version reads)")
+
+    lab_id = v.str_(data, "id", "id", pattern=ID_RE, expected="a lowercase id like 'rabbitmq-vhosts'")
+    if lab_id != lab_dir.name:
+        raise v.fail("id", lab_id, f"the folder's name '{lab_dir.name}'")
+    version = data.get("version", 1)
+    if isinstance(version, bool) or not isinstance(version, int) or version < 1:
+        raise v.fail("version", version, "a whole number >= 1")
+
+    services = _services(v, data.get("services"))
+    svc_names = tuple(s.name for s in services)
+    params = _params(v, data.get("parameters", {}))
+    flavours = v.str_list(data.get("flavours", list(FLAVOURS)), "flavours", FLAVOURS)
+    notes = v.mapping(data.get("flavour_notes", {}), "flavour_notes")
+    for k, n in notes.items():
+        if k not in FLAVOURS:
+            raise v.fail(f"flavour_notes.{k}", k, "one of " + ", ".join(FLAVOURS))
+        if not isinstance(n, str):
+            raise v.fail(f"flavour_notes.{k}", n, "a string")
+    restart = v.str_list(data.get("restart", list(svc_names)), "restart", svc_names)
+    time_limit = v.num(data, "time_limit", "time_limit", 1, 24 * 60, 30)
+    return LabManifest(
+        path=lab_dir,
+        id=lab_id,
+        title=v.str_(data, "title", "title"),
+        version=version,
+        summary=v.str_(data, "summary", "summary", default="-"),
+        skills=v.str_list(data.get("skills", []), "skills") if data.get("skills") else (),
+        time_limit=int(time_limit),
+        pass_mark=v.num(data, "pass_mark", "pass_mark", 0, 100, 70),
+        flavours=flavours,
+        flavour_notes=tuple(sorted(notes.items())),
+        services=services,
+        parameters=params,
+        break_steps=_steps(v, lab_dir, data.get("break", []), "break", svc_names),
+        solution_steps=_steps(v, lab_dir, data.get("solution", []), "solution", svc_names),
+        hints=_hints(v, data.get("hints", [])),
+        restart=restart,
+        variants=_variants(v, lab_dir, data.get("variants", []), svc_names),
+    )
+
+
+def _services(v: _V, raw: object) -> tuple[ServiceSpec, ...]:
+    if raw is None:
+        raise v.fail("services", None, "a mapping of service name -> {use: <compose service>} (required)")
+    m = v.mapping(raw, "services")
+    if not m:
+        raise v.fail("services", m, "at least one service")
+    out = []
+    for name, spec in m.items():
+        if not isinstance(name, str) or not re.match(r"^[a-z][a-z0-9-]*$", name):
+            raise v.fail(f"services.{name}", name, "a lowercase service name")
+        spec = v.mapping(spec if spec is not None else {}, f"services.{name}")
+        use = v.str_(spec, "use", f"services.{name}.use", default=name,
+                     pattern=re.compile(r"^[a-z][a-z0-9-]*$"), expected="the name of a file compose/<name>.yaml")
+        compose = v.mapping(spec.get("compose", {}), f"services.{name}.compose")
+        out.append(ServiceSpec(name=name, use=use, compose=compose))
+    return tuple(out)
+
+
+def _params(v: _V, raw: object) -> tuple[ParamSpec, ...]:
+    out = []
+    for name, spec in v.mapping(raw, "parameters").items():
+        fld = f"parameters.{name}"
+        if not isinstance(name, str) or not NAME_RE.match(name):
+            raise v.fail(fld, name, "a lowercase identifier (letters, digits, _)")
+        if not isinstance(spec, dict):
+            spec = {"default": spec}
+        default = spec.get("default")
+        if default is not None and not isinstance(default, (str, int, float)):
+            raise v.fail(f"{fld}.default", default, "a string or number")
+        gen = spec.get("generate")
+        if gen is not None and gen not in GENERATORS:
+            raise v.fail(f"{fld}.generate", gen, "one of " + ", ".join(GENERATORS))
+        if default is None and gen is None:
+            raise v.fail(f"{fld}.default", None, "a default value, or `generate:` to derive one from the seed")
+        secret = spec.get("secret", False)
+        if not isinstance(secret, bool):
+            raise v.fail(f"{fld}.secret", secret, "true or false")
+        out.append(ParamSpec(name=name, default=None if default is None else str(default), secret=secret,
+                             generate=gen, description=str(spec.get("description", ""))))
+    return tuple(out)
+
+
+def _steps(v: _V, lab_dir: Path, raw: object, fld: str, services: tuple[str, ...]) -> tuple[Step, ...]:
+    items = raw if isinstance(raw, list) else [raw]
+    out = []
+    for i, item in enumerate(items):
+        f = f"{fld}[{i}]" if isinstance(raw, list) else fld
+        if isinstance(item, str):
+            item = {"run": item}
+        item = v.mapping(item, f)
+        run = v.str_(item, "run", f"{f}.run", expected="a script path relative to the lab folder")
+        path = lab_dir / run
+        if not path.is_file():
+            raise v.fail(f"{f}.run", run, f"an existing file in {lab_dir}")
+        if path.suffix == ".py":
+            service = None
+            if "service" in item:
+                raise v.fail(f"{f}.service", item["service"], "no service: .py steps run on the host")
+        elif path.suffix == ".sh":
+            service = item.get("service", services[0])
+            if service not in services:
+                raise v.fail(f"{f}.service", service, "one of the lab's services: " + ", ".join(services))
+        else:
+            raise v.fail(f"{f}.run", run, "a .sh (runs in a service container) or .py (runs on the host) file")
+        user = item.get("user")
+        if user is not None and not isinstance(user, str):
+            raise v.fail(f"{f}.user", user, "a user name")
+        out.append(Step(run=path, service=service, user=user))
+    return tuple(out)
+
+
+def _hints(v: _V, raw: object) -> tuple[Hint, ...]:
+    if not isinstance(raw, list):
+        raise v.fail("hints", raw, "a list of {text, cost}")
+    out = []
+    for i, h in enumerate(raw):
+        if isinstance(h, str):
+            h = {"text": h}
+        h = v.mapping(h, f"hints[{i}]")
+        out.append(Hint(text=v.str_(h, "text", f"hints[{i}].text"), cost=v.num(h, "cost", f"hints[{i}].cost", 0, 1000, 0)))
+    return tuple(out)
+
+
+def _variants(v: _V, lab_dir: Path, raw: object, services: tuple[str, ...]) -> tuple[Variant, ...]:
+    if not isinstance(raw, list):
+        raise v.fail("variants", raw, "a list of near-miss / alternative fixes")
+    out = []
+    seen = set()
+    for i, item in enumerate(raw):
+        f = f"variants[{i}]"
+        item = v.mapping(item, f)
+        vid = v.str_(item, "id", f"{f}.id", pattern=ID_RE, expected="a lowercase id")
+        if vid in seen:
+            raise v.fail(f"{f}.id", vid, "an id not used by another variant")
+        seen.add(vid)
+        kind = item.get("kind")
+        if kind not in ("near-miss", "alternative"):
+            raise v.fail(f"{f}.kind", kind, "near-miss or alternative")
+        must_fail = v.str_list(item.get("must_fail", []), f"{f}.must_fail") if item.get("must_fail") else ()
+        if kind == "near-miss" and not must_fail:
+            raise v.fail(f"{f}.must_fail", None, "the check ids this near-miss must fail")
+        persistence = item.get("persistence", True)
+        if not isinstance(persistence, bool):
+            raise v.fail(f"{f}.persistence", persistence, "true or false")
+        out.append(Variant(
+            id=vid, kind=kind, description=v.str_(item, "description", f"{f}.description", default="-"),
+            steps=_steps(v, lab_dir, item.get("run"), f"{f}.run", services),
+            must_fail=must_fail, persistence=persistence,
+        ))
+    return tuple(out)
+
+
+# --- parameters ----------------------------------------------------------------------------
+
+_ALNUM = string.ascii_letters + string.digits
+
+
+def _derive(seed: str, name: str, kind: str) -> str:
+    """Deterministic per-seed value: same seed and name, same value, on every machine."""
+    digest = hmac.new(seed.encode(), f"altlab-param:{name}".encode(), hashlib.sha256).digest()
+    if kind == "password":
+        return "".join(_ALNUM[b % len(_ALNUM)] for b in digest[:20])
+    if kind == "hex":
+        return digest.hex()[:16]
+    return "".join((string.ascii_lowercase + string.digits)[b % 36] for b in digest[:4])  # suffix
+
+
+def resolve_params(manifest: LabManifest, seed: str | None = None) -> dict[str, str]:
+    """Parameter values: defaults without a seed; derived per seed where a generator is declared."""
+    out: dict[str, str] = {}
+    for p in manifest.parameters:
+        if p.generate is None:
+            assert p.default is not None
+            out[p.name] = p.default
+        elif seed is None and p.default is not None:
+            out[p.name] = p.default
+        elif p.generate == "suffix":
+            base = p.default or p.name
+            out[p.name] = f"{base}-{_derive(seed or 'altlab', p.name, 'suffix')}"
+        else:
+            out[p.name] = _derive(seed or "altlab", p.name, p.generate)
+    return out

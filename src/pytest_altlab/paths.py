@@ -1,0 +1,34 @@
+"""Where things live: the shipped labs and compose files, and the per-user state folder."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+__all__ = ["data_root", "builtin_labs_dir", "compose_dir", "state_home"]
+
+
+def data_root() -> Path:
+    """Folder holding `labs/` and `compose/`: inside the wheel, or the repository in a checkout."""
+    pkg = Path(__file__).resolve().parent
+    shipped = pkg / "_data"
+    if (shipped / "labs").is_dir():
+        return shipped
+    return pkg.parents[1]  # src/pytest_altlab -> repository root (editable install, checkout)
+
+
+def builtin_labs_dir() -> Path:
+    return data_root() / "labs"
+
+
+def compose_dir() -> Path:
+    return data_root() / "compose"
+
+
+def state_home() -> Path:
+    """Running-instance state (generated compose file, parameters). ALTLAB_HOME overrides."""
+    env = os.environ.get("ALTLAB_HOME")
+    if env:
+        return Path(env)
+    base = os.environ.get("XDG_STATE_HOME") or str(Path.home() / ".local" / "state")
+    return Path(base) / "altlab"

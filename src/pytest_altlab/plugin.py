@@ -1,0 +1,300 @@
+"""pytest hooks only: options, markers, collecting a lab's checks, points on reports, summary, report file."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Generator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from .catalog import Catalog
+from .context import LabContext
+from .errors import AltlabError, LabNotRunning
+from .lab import LabRunner
+from .manifest import LabManifest
+from .report import LabReport, now, render_table, write_json
+from .scoring import CheckResult, title_from_name
+
+__all__ = ["Grader", "grader_key"]
+
+grader_key = pytest.StashKey["Grader"]()
+_phase_key = pytest.StashKey[str]()
+_skip_status_key = pytest.StashKey[str]()
+
+AFTER_RESTART = "after_restart"
+MARKERS = (
+    "points(n): points this check is worth in a lab's score",
+    "persistent: re-run this check after the lab's services restart (--lab-persistence)",
+    "after_restart: this check is graded only after the services restart (--lab-persistence)",
+    "depends(*check_ids): report this check as blocked if one of those checks did not pass",
+)
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    g = parser.getgroup("altlab", "lab grading (pytest-altlab)")
+    g.addoption("--lab", metavar="ID", help="grade the running lab ID: collects that lab's checks")
+    g.addoption("--lab-instance", metavar="NAME", default="default", help="which running instance of the lab")
+    g.addoption("--lab-dir", metavar="PATH", action="append", default=[],
+                help="a folder of your own labs (repeatable; also ALTLAB_LABS_PATH and ini altlab_lab_dirs)")
+    g.addoption("--lab-report", metavar="PATH", help="write the JSON report (schema_version 1) to PATH")
+    g.addoption("--lab-persistence", action="store_true",
+                help="restart the lab's services after the first pass and re-run the persistent checks")
+    parser.addini("altlab_lab_dirs", "folders of your own labs", type="paths", default=[])
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    for m in MARKERS:
+        config.addinivalue_line("markers", m)
+    lab_id = config.getoption("lab")
+    if not lab_id:
+        return
+    report_path = config.getoption("lab_report")
+    try:
+        dirs = [Path(p) for p in config.getoption("lab_dir")] + list(config.getini("altlab_lab_dirs"))
+        manifest = Catalog(dirs).get(lab_id)
+        runner = LabRunner(manifest, config.getoption("lab_instance"))
+    except AltlabError as e:
+        raise pytest.UsageError(str(e)) from None
+    if config.args_source == pytest.Config.ArgsSource.ARGS:
+        raise pytest.UsageError(
+            f"--lab {lab_id} collects the lab's own checks; leave out the paths ({' '.join(config.args)}) "
+            "and select checks with -k if you need to")
+    config.args[:] = [str(manifest.checks_dir)]
+    grader = Grader(config, manifest, runner, Path(report_path) if report_path else None,
+                    config.getoption("lab_persistence"))
+    try:
+        grader.connect()
+    except LabNotRunning as e:
+        grader.write_failed_report(str(e))
+        raise pytest.UsageError(str(e)) from None
+    config.stash[grader_key] = grader
+    config.pluginmanager.register(grader, "altlab-grader")
+
+
+class RestartOutcome:
+    """What the after-restart phase found; the `restart_outcome` fixture hands it to checks."""
+
+    def __init__(self, grader: Grader) -> None:
+        self._g = grader
+
+    @property
+    def results(self) -> list[CheckResult]:
+        return [r for r in self._g.results if r.phase == AFTER_RESTART and r.id not in self._g.after_restart_ids]
+
+    def assert_all_passed(self) -> None:
+        __tracebackhide__ = True
+        if self._g.restart_error:
+            raise AssertionError(f"the services did not come back after the restart: {self._g.restart_error}")
+        bad = [r for r in self.results if r.status != "passed"]
+        if not self.results:
+            raise AssertionError("no persistent checks ran after the restart")
+        if bad:
+            lines = [f"{r.title}: {r.status}{' - ' + r.message.splitlines()[0] if r.message else ''}" for r in bad]
+            raise AssertionError("after the restart these no longer hold:\n" + "\n".join(lines))
+
+
+class Grader:
+    """Registered as a plugin when --lab is given; holds the lab, the results and writes the report."""
+
+    def __init__(self, config: pytest.Config, manifest: LabManifest, runner: LabRunner,
+                 report_path: Path | None, persistence: bool) -> None:
+        self.config = config
+        self.manifest = manifest
+        self.runner = runner
+        self.report_path = report_path
+        self.persistence = persistence
+        self.ctx: LabContext | None = None
+        self.results: list[CheckResult] = []
+        self.status_by_phase: dict[tuple[str, str], str] = {}
+        self.after_restart_ids: set[str] = set()
+        self.restarted = False
+        self.restart_error: str | None = None
+        self.started_at = now()
+        self._t0: dict[str, float] = {}
+
+    def connect(self) -> None:
+        self.ctx = self.runner.context()
+
+    def base_report(self) -> LabReport:
+        m = self.manifest
+        st = self.ctx.state if self.ctx else None
+        params = {}
+        if st:
+            secret = {p.name for p in m.parameters if p.secret}
+            params = {k: ("***" if k in secret else v) for k, v in st.params.items()}
+        return LabReport(lab_id=m.id, lab_title=m.title, lab_version=m.version, instance=self.runner.instance,
+                         pass_mark=m.pass_mark, flavour=st.flavour if st else "", servers=st.servers if st else {},
+                         parameters=params, started_at=self.started_at, persistence_ran=self.restarted)
+
+    def write_failed_report(self, error: str) -> None:
+        if self.report_path:
+            rep = self.base_report()
+            rep.error = error
+            rep.finished_at = now()
+            write_json(rep, self.report_path)
+
+    # --- collection ------------------------------------------------------------------------------
+
+    @pytest.hookimpl(trylast=True)
+    def pytest_collection_modifyitems(self, session: pytest.Session, config: pytest.Config,
+                                      items: list[pytest.Item]) -> None:
+        phase1, clones, after = [], [], []
+        for item in items:
+            mark = item.get_closest_marker("points")
+            if mark is None or not mark.args or not isinstance(mark.args[0], (int, float)):
+                raise pytest.UsageError(f"{item.nodeid}: every check needs @pytest.mark.points(n)")
+            cid = _check_id(item)
+            item.user_properties += [("check_id", cid), ("points", mark.args[0])]
+            if item.get_closest_marker(AFTER_RESTART):
+                self.after_restart_ids.add(cid)
+                item.stash[_phase_key] = AFTER_RESTART
+                after.append(item)
+                continue
+            item.stash[_phase_key] = "initial"
+            phase1.append(item)
+            if self.persistence and item.get_closest_marker("persistent") and isinstance(item, pytest.Function):
+                clones.append(_clone(item))
+        items[:] = phase1 + clones + after
+
+    # --- running ---------------------------------------------------------------------------------
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_runtest_setup(self, item: pytest.Item) -> None:
+        phase = item.stash.get(_phase_key, "initial")
+        self._t0[item.nodeid] = time.perf_counter()
+        if phase == AFTER_RESTART:
+            if not self.persistence:
+                item.stash[_skip_status_key] = "not_run"
+                pytest.skip("needs the restart phase: grade with --lab-persistence")
+            if not self.restarted:
+                self._restart()
+            if self.restart_error and _check_id(item) not in self.after_restart_ids:
+                item.stash[_skip_status_key] = "error"
+                pytest.skip(f"the services did not come back after the restart: {self.restart_error}")
+        deps = item.get_closest_marker("depends")
+        for dep in deps.args if deps else ():
+            st = self.status_by_phase.get((phase, dep))
+            if st != "passed":
+                item.stash[_skip_status_key] = "blocked"
+                pytest.skip(f"blocked: depends on '{dep}', which {_past(st)}")
+
+    def _restart(self) -> None:
+        assert self.ctx is not None
+        self.restarted = True
+        try:
+            self.ctx.restart()
+        except AltlabError as e:
+            self.restart_error = e.message
+
+    @pytest.hookimpl(wrapper=True)
+    def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo[None]) -> Generator[None, Any, Any]:
+        report = yield
+        status = None
+        if report.when == "setup" and not report.passed:
+            status = item.stash.get(_skip_status_key, "skipped") if report.skipped else "error"
+        elif report.when == "call":
+            if report.passed:
+                status = "passed"
+            elif report.skipped:
+                status = "skipped"
+            else:
+                exc = call.excinfo.value if call.excinfo else None
+                status = "failed" if isinstance(exc, AssertionError) else "error"
+        elif report.when == "teardown" and report.failed:
+            status = "error"
+        if status is not None:
+            message = _message(report, call, status)
+            props = [("status", status), ("message", message),
+                     ("phase", item.stash.get(_phase_key, "initial")),
+                     ("duration", time.perf_counter() - self._t0.get(item.nodeid, time.perf_counter())),
+                     ("title", title_from_name(item.name, getattr(getattr(item, "obj", None), "__doc__", None)))]
+            report.user_properties = list(report.user_properties) + props
+            item.user_properties += [p for p in props if p[0] in ("status",)]
+        return report
+
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        props = dict(report.user_properties)
+        if "status" not in props or (report.when == "teardown" and not report.failed):
+            return
+        if report.when == "teardown":  # an error after a pass replaces the pass
+            self.results = [r for r in self.results if r.node_id != report.nodeid]
+        r = CheckResult(id=str(props["check_id"]), title=str(props["title"]), points=float(props["points"]),
+                        status=str(props["status"]), message=str(props["message"]), phase=str(props["phase"]),
+                        node_id=report.nodeid, duration=float(props["duration"]))
+        self.results.append(r)
+        self.status_by_phase[(r.phase, r.id)] = r.status
+
+    # --- fixtures (registered on this plugin object) -----------------------------------------------
+
+    @pytest.fixture(scope="session")
+    def lab(self) -> LabContext:
+        assert self.ctx is not None
+        return self.ctx
+
+    @pytest.fixture(scope="session")
+    def restart_outcome(self) -> RestartOutcome:
+        return RestartOutcome(self)
+
+    # --- output ----------------------------------------------------------------------------------
+
+    def report(self) -> LabReport:
+        rep = self.base_report()
+        rep.checks = list(self.results)
+        rep.finished_at = now()
+        return rep
+
+    def pytest_terminal_summary(self, terminalreporter: Any) -> None:
+        tw = terminalreporter._tw
+        terminalreporter.section("altlab score")
+        terminalreporter.write(render_table(self.report(), color=tw.hasmarkup, width=min(tw.fullwidth, 140)))
+        if self.report_path:
+            terminalreporter.write_line(f"report written to {self.report_path}")
+
+    def pytest_sessionfinish(self, session: pytest.Session) -> None:
+        if self.report_path:  # always written: even when every check errored
+            write_json(self.report(), self.report_path)
+
+
+def _check_id(item: pytest.Item) -> str:
+    return item.name.split("@", 1)[0]
+
+
+def _clone(item: pytest.Function) -> pytest.Function:
+    """The same check as a new item, run in the after-restart phase."""
+    kw: dict[str, Any] = {}
+    if hasattr(item, "callspec"):
+        kw["callspec"] = item.callspec
+    clone = pytest.Function.from_parent(item.parent, name=f"{item.name}@restart", callobj=item.obj,
+                                        originalname=item.originalname, **kw)
+    # The re-run is informational (0 points): the lab awards restart points through an after_restart check.
+    clone.user_properties = [(k, 0 if k == "points" else v) for k, v in item.user_properties]
+    clone.stash[_phase_key] = AFTER_RESTART
+    return clone
+
+
+def _past(status: str | None) -> str:
+    return {None: "has not run", "failed": "failed", "error": "errored", "blocked": "was blocked",
+            "not_run": "was not run", "skipped": "was skipped"}.get(status, str(status))
+
+
+def _message(report: pytest.TestReport, call: pytest.CallInfo[None], status: str) -> str:
+    if status == "passed":
+        return ""
+    if report.skipped and isinstance(report.longrepr, tuple):
+        return str(report.longrepr[2]).removeprefix("Skipped: ")
+    exc = call.excinfo.value if call.excinfo else None
+    if exc is None:
+        return str(report.longrepr)[-500:] if report.longrepr else ""
+    if isinstance(exc, AssertionError):
+        text = str(exc)
+        # Keep the check's own sentence; drop pytest's rewritten `assert ...` explanation.
+        text = text.split("\nassert ", 1)[0]
+        return text.strip()[:1000] or "assertion failed"
+    tb = call.excinfo.traceback if call.excinfo else None
+    where = ""
+    if tb:
+        entry = tb[-1]
+        where = f" (at {Path(str(entry.path)).name}:{entry.lineno + 1})"
+    return f"the check itself broke: {type(exc).__name__}: {exc}{where}"[:1000]

@@ -1,0 +1,123 @@
+"""One report model, rendered as JSON (versioned schema) and as a terminal table."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .scoring import CheckResult, Score, score
+
+__all__ = ["SCHEMA_VERSION", "LabReport", "write_json", "render_table"]
+
+SCHEMA_VERSION = 1
+
+
+@dataclass
+class LabReport:
+    lab_id: str
+    lab_title: str
+    lab_version: int
+    instance: str
+    pass_mark: float
+    flavour: str = ""
+    servers: dict[str, dict[str, str]] = field(default_factory=dict)
+    parameters: dict[str, str] = field(default_factory=dict)  # secrets already redacted
+    checks: list[CheckResult] = field(default_factory=list)
+    started_at: str = ""
+    finished_at: str = ""
+    persistence_ran: bool = False
+    error: str | None = None  # the run could not grade at all (e.g. lab not running)
+
+    @property
+    def score(self) -> Score:
+        return score(self.checks, self.pass_mark)
+
+    def to_dict(self) -> dict[str, Any]:
+        s = self.score
+        return {
+            "schema_version": SCHEMA_VERSION,
+            "lab": {"id": self.lab_id, "title": self.lab_title, "version": self.lab_version},
+            "instance": self.instance,
+            "score": s.score,
+            "max_score": s.max_score,
+            "percent": s.percent,
+            "pass_mark": s.pass_mark,
+            "passed": s.passed,
+            "started_at": self.started_at,
+            "finished_at": self.finished_at,
+            "flavour": self.flavour,
+            "servers": self.servers,
+            "parameters": self.parameters,
+            "persistence": {"ran": self.persistence_ran},
+            "error": self.error,
+            "checks": [
+                {"id": c.id, "title": c.title, "phase": c.phase, "points": c.points, "awarded": c.awarded,
+                 "status": c.status, "message": c.message, "node_id": c.node_id,
+                 "duration_s": round(c.duration, 3)}
+                for c in self.checks
+            ],
+        }
+
+
+def now() -> str:
+    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+
+
+def write_json(report: LabReport, path: Path) -> None:
+    """Atomic write: a reader never sees half a report."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + f".{os.getpid()}.tmp")
+    tmp.write_text(json.dumps(report.to_dict(), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    tmp.replace(path)
+
+
+_STYLE = {"passed": "green", "failed": "red", "error": "magenta", "blocked": "yellow",
+          "not_run": "cyan", "skipped": "dim"}
+
+
+def render_table(report: LabReport, *, color: bool, width: int = 100, show_messages: bool = True) -> str:
+    """The terminal summary: one row per check, then the total and pass/fail."""
+    from io import StringIO
+
+    from rich.console import Console
+    from rich.table import Table
+
+    t = Table(title=f"{report.lab_id}: {report.lab_title}", title_justify="left", expand=False)
+    t.add_column("check")
+    t.add_column("points", justify="right")
+    t.add_column("status")
+    if show_messages:
+        t.add_column("details", overflow="fold")
+    for c in report.checks:
+        name = c.title + (" (after restart)" if c.phase == "after_restart" else "")
+        row = [name, f"{_n(c.awarded)}/{_n(c.points)}", f"[{_STYLE[c.status]}]{c.status}[/]"]
+        if show_messages:
+            row.append(c.message if c.status != "passed" else "")
+        t.add_row(*row)
+    s = report.score
+    verdict = "[green]PASSED[/]" if s.passed else "[red]NOT PASSED[/]"
+    buf = StringIO()
+    con = Console(file=buf, force_terminal=color, no_color=not color, width=width, highlight=False)
+    con.print(t)
+    con.print(f"score {_n(s.score)}/{_n(s.max_score)} ({s.percent:g}%), pass mark {s.pass_mark:g}%: {verdict}")
+    pending = [c for c in report.checks if c.status == "not_run"]
+    if pending:
+        con.print(f"{len(pending)} check(s) need the restart phase: grade with --lab-persistence "
+                  "(`altlab grade --persistence`)")
+    if report.error:
+        con.print(f"[red]error:[/] {report.error}")
+    return buf.getvalue()
+
+
+def _n(x: float) -> str:
+    return f"{x:g}"
+
+
+def summary_line(checks: Sequence[CheckResult], pass_mark: float) -> str:
+    s = score(checks, pass_mark)
+    return f"{_n(s.score)}/{_n(s.max_score)} ({s.percent:g}%)"

@@ -1,0 +1,139 @@
+"""`altlab verify`: a lab's self-test. Broken scores 0, the solution scores full and survives a restart,
+near-misses lose points, alternative routes score full, and nothing is left behind."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .errors import AltlabError
+from .grading import grade
+from .lab import LabRunner, run_step
+from .manifest import LabManifest, Variant
+
+__all__ = ["Phase", "verify_lab", "print_phases", "VERIFY_INSTANCE"]
+
+VERIFY_INSTANCE = "verify"  # never collides with a candidate's default instance
+Echo = Callable[[str], None]
+
+
+@dataclass
+class Phase:
+    name: str
+    expectation: str
+    outcome: str
+    ok: bool
+    seconds: float
+    detail: str = ""
+
+
+def _score(rep: dict[str, Any]) -> str:
+    return f"{rep.get('score', 0):g}/{rep.get('max_score', 0):g}" if rep else "no report"
+
+
+def _failed_checks(rep: dict[str, Any]) -> str:
+    return "\n".join(f"  {c['id']} [{c['phase']}]: {c['status']} {c['message'][:200]}"
+                     for c in rep.get("checks", []) if c["status"] not in ("passed",))
+
+
+def verify_lab(m: LabManifest, *, flavour: str = "debian", variants: bool = True, echo: Echo = print,
+               lab_dirs: list[Path] | None = None) -> list[Phase]:
+    phases: list[Phase] = []
+    runner = LabRunner(m, VERIFY_INSTANCE, echo=echo)
+
+    def phase(name: str, expectation: str, fn: Callable[[], tuple[bool, str, str]]) -> bool:
+        t0 = time.perf_counter()
+        try:
+            ok, outcome, detail = fn()
+        except AltlabError as e:
+            ok, outcome, detail = False, "error", str(e)
+        phases.append(Phase(name, expectation, outcome, ok, time.perf_counter() - t0, detail))
+        echo(f"verify {m.id}: {name}: {'ok' if ok else 'FAILED'} ({outcome})")
+        return ok
+
+    def run_grade(persistence: bool) -> dict[str, Any]:
+        _, rep, out = grade(m.id, instance=VERIFY_INSTANCE, persistence=persistence, quiet=True, lab_dirs=lab_dirs)
+        return rep
+
+    def start() -> tuple[bool, str, str]:
+        runner.stop()  # a leftover verify instance from an interrupted run
+        runner.start(flavour=flavour)
+        return True, "started, break step applied", ""
+
+    def broken() -> tuple[bool, str, str]:
+        rep = run_grade(False)
+        bad = [c for c in rep.get("checks", []) if c["status"] not in ("failed", "blocked", "not_run")]
+        ok = bool(rep) and rep["score"] == 0 and not bad
+        return ok, f"score {_score(rep)}", "" if ok else _failed_checks(rep) or "checks passed or errored"
+
+    def solve() -> tuple[bool, str, str]:
+        ctx = runner.context()
+        runner.apply_steps(ctx, m.solution_steps, "solution")
+        return True, "applied", ""
+
+    def solved() -> tuple[bool, str, str]:
+        rep = run_grade(True)
+        ok = bool(rep) and rep["score"] == rep["max_score"] > 0 and rep["persistence"]["ran"]
+        return ok, f"score {_score(rep)} incl. after restart", "" if ok else _failed_checks(rep)
+
+    def stop() -> tuple[bool, str, str]:
+        left = {k: v for k, v in runner.stop().items() if v}
+        return not left, "nothing left" if not left else f"left behind: {left}", ""
+
+    try:
+        if phase("start", "services healthy, broken state applied", start):
+            phase("grade broken", "score 0; every check failed or blocked", broken)
+            if phase("solution", "reference solution applies", solve):
+                phase("grade solved + restart", "full marks, persistent checks pass after restart", solved)
+    finally:
+        phase("stop", "no containers, networks or volumes left", stop)
+
+    if variants:
+        for v in m.variants:
+            _verify_variant(m, v, runner, flavour, phase, run_grade)
+    return phases
+
+
+def _verify_variant(m: LabManifest, v: Variant, runner: LabRunner, flavour: str, phase: Any, run_grade: Any) -> None:
+    def body() -> tuple[bool, str, str]:
+        try:
+            ctx = runner.start(flavour=flavour)
+            for step in v.steps:
+                run_step(ctx, step, f"variant {v.id}")
+            rep = run_grade(v.persistence)
+        finally:
+            left = {k: x for k, x in runner.stop().items() if x}
+        if left:
+            return False, f"left behind: {left}", ""
+        if v.kind == "alternative":
+            ok = bool(rep) and rep["score"] == rep["max_score"]
+            return ok, f"score {_score(rep)}", "" if ok else _failed_checks(rep)
+        passed = {c["id"] for c in rep.get("checks", []) if c["status"] == "passed"}
+        wrongly = [c for c in v.must_fail if c in passed]
+        ok = bool(rep) and not wrongly and rep["score"] < rep["max_score"]
+        return ok, f"score {_score(rep)}", "" if ok else f"these checks should have failed: {wrongly}"
+
+    expectation = "full marks" if v.kind == "alternative" else "loses points on " + ", ".join(v.must_fail)
+    phase(f"{v.kind}: {v.id}", expectation, body)
+
+
+def print_phases(lab_id: str, phases: list[Phase]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    t = Table(title=f"verify {lab_id}", title_justify="left")
+    for col in ("phase", "expectation", "outcome", "result", "seconds"):
+        t.add_column(col)
+    for p in phases:
+        t.add_row(p.name, p.expectation, p.outcome, "[green]ok[/]" if p.ok else "[red]FAILED[/]", f"{p.seconds:.1f}")
+    con = Console(highlight=False)
+    con.print(t)
+    for p in phases:
+        if not p.ok and p.detail:
+            con.print(f"[red]{p.name}[/]:\n{p.detail}")
+    total = sum(p.seconds for p in phases)
+    verdict = "[green]lab verified[/]" if all(p.ok for p in phases) else "[red]lab NOT verified[/]"
+    con.print(f"{verdict} in {total:.1f}s")
