@@ -148,10 +148,7 @@ def cmd_shell(args: argparse.Namespace) -> int:
     names = [s.name for s in runner.manifest.services]
     if service not in names:
         raise AltlabError(f"lab {runner.manifest.id} has no service '{service}'", hint="services: " + ", ".join(names))
-    cmd = args.cmd or ["bash", "-l"]
-    if args.cmd and cmd[0] == "--":
-        cmd = cmd[1:]
-    return ctx.backend.interactive(service, cmd or ["bash", "-l"])
+    return ctx.backend.interactive(service, args.cmd or ["bash", "-l"])
 
 
 def cmd_grade(args: argparse.Namespace) -> int:
@@ -161,7 +158,8 @@ def cmd_grade(args: argparse.Namespace) -> int:
     runner.running_state()  # a clear "not running" before pytest starts
     report = Path(args.report) if args.report else runner.running_state().dir / "reports" / "last.json"
     code, data, _ = grade(runner.manifest.id, instance=runner.instance, persistence=args.persistence,
-                          report=report, lab_dirs=[Path(d) for d in args.lab_dir])
+                          report=report, lab_dirs=[Path(d) for d in args.lab_dir],
+                          rootdir=runner.manifest.checks_dir)
     if not data:
         return 2
     return 0 if data.get("passed") else 1
@@ -279,7 +277,15 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    # `altlab shell LAB [SERVICE] -- CMD ...`: everything after `--` is the command, verbatim.
+    cmd: list[str] = []
+    if "--" in argv:
+        i = argv.index("--")
+        argv, cmd = argv[:i], argv[i + 1:]
     args = build_parser().parse_args(argv)
+    if args.command == "shell":
+        args.cmd = cmd + list(args.cmd or [])
     try:
         return int(args.fn(args))
     except AltlabError as e:

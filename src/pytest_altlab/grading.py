@@ -12,7 +12,7 @@ from typing import Any
 __all__ = ["grade"]
 
 
-def grade(lab_id: str, *, instance: str = "default", persistence: bool = False, report: Path | None = None,
+def grade(lab_id: str, *, rootdir: Path | None = None, instance: str = "default", persistence: bool = False, report: Path | None = None,
           lab_dirs: list[Path] | None = None, quiet: bool = False, extra_args: list[str] | None = None
           ) -> tuple[int, dict[str, Any], str]:
     """Run the lab's checks; returns (pytest exit code, report dict, captured terminal output if quiet)."""
@@ -21,7 +21,7 @@ def grade(lab_id: str, *, instance: str = "default", persistence: bool = False, 
     with tempfile.TemporaryDirectory(prefix="altlab-grade-") as tmp:
         path = report or Path(tmp) / "report.json"
         args = ["--lab", lab_id, "--lab-instance", instance, "--lab-report", str(path),
-                "-p", "no:cacheprovider", "--no-header", "-q", "-o", "addopts=", "--rootdir", tmp]
+                "-p", "no:cacheprovider", "--no-header", "-q", "-o", "addopts=", "--rootdir", str(rootdir or tmp)]
         for d in lab_dirs or []:
             args += ["--lab-dir", str(d)]
         if persistence:

@@ -73,6 +73,27 @@ def pytest_configure(config: pytest.Config) -> None:
     config.pluginmanager.register(grader, "altlab-grader")
 
 
+def _grader(request: pytest.FixtureRequest) -> Grader:
+    g = request.config.stash.get(grader_key, None)
+    if g is None:
+        pytest.fail("this check needs a running lab: run pytest with --lab LAB", pytrace=False)
+    return g
+
+
+@pytest.fixture(scope="session")
+def lab(request: pytest.FixtureRequest) -> LabContext:
+    """The running lab: parameters, host ports on 127.0.0.1, exec into services."""
+    g = _grader(request)
+    assert g.ctx is not None
+    return g.ctx
+
+
+@pytest.fixture(scope="session")
+def restart_outcome(request: pytest.FixtureRequest) -> RestartOutcome:
+    """The results of the persistent checks re-run after the restart (for an after_restart check)."""
+    return RestartOutcome(_grader(request))
+
+
 class RestartOutcome:
     """What the after-restart phase found; the `restart_outcome` fixture hands it to checks."""
 
@@ -225,17 +246,6 @@ class Grader:
                         node_id=report.nodeid, duration=float(props["duration"]))
         self.results.append(r)
         self.status_by_phase[(r.phase, r.id)] = r.status
-
-    # --- fixtures (registered on this plugin object) -----------------------------------------------
-
-    @pytest.fixture(scope="session")
-    def lab(self) -> LabContext:
-        assert self.ctx is not None
-        return self.ctx
-
-    @pytest.fixture(scope="session")
-    def restart_outcome(self) -> RestartOutcome:
-        return RestartOutcome(self)
 
     # --- output ----------------------------------------------------------------------------------
 
