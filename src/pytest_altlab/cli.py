@@ -65,7 +65,7 @@ def cmd_list(args: argparse.Namespace) -> int:
     for col in ("id", "title", "services", "minutes", "points", "flavours"):
         t.add_column(col)
     for m in labs:
-        images = {f: ", ".join(load_service_file(s.use).images.get(f, "-") for s in m.services) for f in m.flavours}
+        images = {f: ", ".join(load_service_file(s.use, m.path).images.get(f, "-") for s in m.services) for f in m.flavours}
         flav = "\n".join(f"{f}: {images[f]}" + (f" ({m.note_for(f)})" if m.note_for(f) else "") for f in m.flavours)
         t.add_row(m.id, m.title, ", ".join(s.name for s in m.services), str(m.time_limit), _points(m), flav)
     _console().print(t)
@@ -212,7 +212,7 @@ def cmd_images(args: argparse.Namespace) -> int:
     names = args.services or sorted(p.stem for p in compose_dir().glob("*.yaml"))
     for name in names:
         sf = load_service_file(name)
-        if "debian" in sf.images and sf.build:
+        if "debian" in sf.images:
             print(build_service(sf, echo=_err, force=args.force))
         else:
             _err(f"{name}: no debian flavour (upstream image {sf.images.get('upstream')}); skipped")

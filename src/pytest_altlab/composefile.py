@@ -25,13 +25,15 @@ class ServiceFile:
     service: dict[str, Any]
     volumes: dict[str, Any]
     images: dict[str, str]  # flavour -> image
-    build: str | None  # Dockerfile folder (relative to compose/) of the debian flavour
+    build: Path | None  # Dockerfile folder of the debian flavour
     base: str  # Debian suite of the debian flavour's base image
     version_command: tuple[str, ...]
 
 
-def load_service_file(name: str) -> ServiceFile:
-    file = compose_dir() / f"{name}.yaml"
+def load_service_file(name: str, lab_dir: Path | None = None) -> ServiceFile:
+    """compose/<name>.yaml of the lab's own folder if it has one, else the shared one."""
+    own = lab_dir / "compose" / f"{name}.yaml" if lab_dir else None
+    file = own if own and own.is_file() else compose_dir() / f"{name}.yaml"
     if not file.is_file():
         known = sorted(p.stem for p in compose_dir().glob("*.yaml"))
         raise ManifestError(str(file), "services.*.use", name, "one of " + ", ".join(known))
@@ -50,7 +52,7 @@ def load_service_file(name: str) -> ServiceFile:
     deb = flav.get("debian") or {}
     (svc,) = services.values()
     return ServiceFile(name=name, file=file, service=svc, volumes=data.get("volumes") or {}, images=images,
-                       build=deb.get("build"), base=deb.get("base", "trixie"),
+                       build=(file.parent / deb["build"]) if deb.get("build") else None, base=deb.get("base", "trixie"),
                        version_command=tuple(meta.get("version_command") or ()))
 
 
@@ -71,7 +73,7 @@ def render_compose(manifest: LabManifest, flavour: str, project: str,
     services: dict[str, Any] = {}
     volumes: dict[str, Any] = {}
     for spec in manifest.services:
-        sf = load_service_file(spec.use)
+        sf = load_service_file(spec.use, manifest.path)
         svc = copy.deepcopy(sf.service)
         svc.pop("x-altlab", None)
         svc["image"] = sf.images.get(flavour) or sf.images[next(iter(sf.images))]

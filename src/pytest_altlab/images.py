@@ -13,7 +13,6 @@ from . import docker
 from .composefile import ServiceFile, load_service_file
 from .errors import AltlabError, CommandFailed, ImageMissing
 from .manifest import LabManifest
-from .paths import compose_dir
 
 __all__ = ["ensure_images", "build_base", "build_service", "image_exists", "base_image"]
 
@@ -70,10 +69,12 @@ def build_service(sf: ServiceFile, echo: Echo = print, force: bool = False) -> s
     if image_exists(image) and not force:
         return image
     if not sf.build:
+        if image.startswith("altlab/debian:"):  # the plain base image is enough for this service
+            return build_base(image.split(":", 1)[1], echo, force)
         raise AltlabError(f"{sf.file}: the debian flavour of '{sf.name}' has no `build:` folder")
     build_base(sf.base, echo)
     echo(f"building {image} from Debian packages (once; cached afterwards)")
-    ctx = compose_dir() / sf.build
+    ctx = sf.build
     docker.run(["build", "-q", "--build-arg", f"BASE={base_image(sf.base)}", "-t", image, str(ctx)],
                timeout=1800, hint=f"the Dockerfile is {ctx / 'Dockerfile'}; containers need the Debian mirror")
     return image
@@ -83,7 +84,7 @@ def ensure_images(manifest: LabManifest, flavour: str, echo: Echo = print) -> di
     """Make sure every image of the lab exists: build debian ones, try to pull upstream ones."""
     images = {}
     for spec in manifest.services:
-        sf = load_service_file(spec.use)
+        sf = load_service_file(spec.use, manifest.path)
         if flavour == "debian" and "debian" in sf.images:
             images[spec.name] = build_service(sf, echo)
             continue

@@ -119,7 +119,7 @@ class LabRunner:
 
     def _record_versions(self, ctx: LabContext) -> None:
         for spec in self.manifest.services:
-            cmd = load_service_file(spec.use).version_command
+            cmd = load_service_file(spec.use, self.manifest.path).version_command
             if cmd:
                 res = ctx.exec(spec.name, list(cmd), timeout=60)
                 if res.ok and res.stdout.strip():

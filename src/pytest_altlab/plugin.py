@@ -44,6 +44,20 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addini("altlab_lab_dirs", "folders of your own labs", type="paths", default=[])
 
 
+@pytest.hookimpl(tryfirst=True)
+def pytest_load_initial_conftests(early_config: pytest.Config, parser: pytest.Parser, args: list[str]) -> None:
+    """Grading is hermetic: only the lab's own conftest.py files load, never those around the caller."""
+    ns = early_config.known_args_namespace
+    lab_id = getattr(ns, "lab", None)
+    if not lab_id:
+        return
+    try:
+        dirs = [Path(p) for p in getattr(ns, "lab_dir", None) or []]
+        ns.confcutdir = str(Catalog(dirs).get(lab_id).checks_dir)
+    except AltlabError:
+        pass  # reported properly by pytest_configure
+
+
 def pytest_configure(config: pytest.Config) -> None:
     for m in MARKERS:
         config.addinivalue_line("markers", m)
@@ -277,7 +291,7 @@ def _clone(item: pytest.Function) -> pytest.Function:
     if hasattr(item, "callspec"):
         kw["callspec"] = item.callspec
     clone = pytest.Function.from_parent(item.parent, name=f"{item.name}@restart", callobj=item.obj,
-                                        originalname=item.originalname, **kw)
+                                        originalname=f"{item.originalname}@restart", **kw)
     # The re-run is informational (0 points): the lab awards restart points through an after_restart check.
     clone.user_properties = [(k, 0 if k == "points" else v) for k, v in item.user_properties]
     clone.stash[_phase_key] = AFTER_RESTART

@@ -1,0 +1,71 @@
+"""Shared test setup: an isolated ALTLAB_HOME, the tests' own labs, and the `docker` marker's skip."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+TEST_LABS = Path(__file__).parent / "labs"
+
+collect_ignore = ["labs"]  # the test labs' checks run only through `--lab`
+
+
+def _docker_ready() -> str | None:
+    """None when Docker + compose work; otherwise the reason to skip."""
+    if not shutil.which("docker"):
+        return "Docker is not installed (run scripts/setup-docker.sh)"
+    try:
+        if subprocess.run(["docker", "info"], capture_output=True, timeout=20).returncode != 0:
+            return "the Docker engine is not running (run scripts/setup-docker.sh)"
+        if subprocess.run(["docker", "compose", "version"], capture_output=True, timeout=20).returncode != 0:
+            return "docker compose v2 is missing (run scripts/setup-docker.sh)"
+    except subprocess.TimeoutExpired:
+        return "the Docker engine does not answer"
+    return None
+
+
+_REASON = _docker_ready()
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if _REASON is None:
+        return
+    if os.environ.get("CI"):  # CI sets Docker up itself: a missing engine there is a failure, not a skip
+        raise pytest.UsageError(f"CI=true but {_REASON}")
+    for item in items:
+        if item.get_closest_marker("docker"):
+            item.add_marker(pytest.mark.skip(reason=_REASON))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def altlab_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Instances started by the tests keep their state apart from the user's."""
+    home = tmp_path_factory.mktemp("altlab-home")
+    old = os.environ.get("ALTLAB_HOME")
+    os.environ["ALTLAB_HOME"] = str(home)
+    yield home
+    if old is None:
+        os.environ.pop("ALTLAB_HOME", None)
+    else:
+        os.environ["ALTLAB_HOME"] = old
+
+
+def altlab(*args: str, timeout: float = 600, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """Run the `altlab` command as a user would, in a subprocess."""
+    return subprocess.run([sys.executable, "-m", "pytest_altlab.cli", *args], capture_output=True, text=True,
+                          timeout=timeout, env={**os.environ, **(env or {})})
+
+
+def leftovers(project: str) -> dict[str, list[str]]:
+    flt = f"label=com.docker.compose.project={project}"
+    out = {}
+    for kind, cmd in (("containers", ["ps", "-aq"]), ("networks", ["network", "ls", "-q"]),
+                      ("volumes", ["volume", "ls", "-q"])):
+        res = subprocess.run(["docker", *cmd, "--filter", flt], capture_output=True, text=True, check=True)
+        out[kind] = res.stdout.split()
+    return out

@@ -1,0 +1,1 @@
+printf '%s\n' "$ANSWER" > /srv/answer
