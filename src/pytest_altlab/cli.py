@@ -247,9 +247,8 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--json", action="store_true")
     sp.add_argument("--show-secrets", action="store_true", help="include secret parameter values in --json")
     lab_cmd("task", "show the task statement of a running lab", cmd_task)
-    sp = lab_cmd("shell", "a shell (or one command after --) in a lab service", cmd_shell)
+    sp = lab_cmd("shell", "a shell in a lab service; `-- CMD ARGS...` runs one command", cmd_shell)
     sp.add_argument("service", nargs="?", help="service name (default: the lab's first service)")
-    sp.add_argument("cmd", nargs=argparse.REMAINDER, help="-- CMD ARGS...")
     sp = lab_cmd("grade", "grade the running lab (same as `pytest --lab LAB`)", cmd_grade)
     sp.add_argument("--persistence", action="store_true", help="also restart the services and re-check")
     sp.add_argument("--report", help="where to write the JSON report")
@@ -285,7 +284,7 @@ def main(argv: list[str] | None = None) -> int:
         argv, cmd = argv[:i], argv[i + 1:]
     args = build_parser().parse_args(argv)
     if args.command == "shell":
-        args.cmd = cmd + list(args.cmd or [])
+        args.cmd = cmd
     try:
         return int(args.fn(args))
     except AltlabError as e:

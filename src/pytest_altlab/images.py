@@ -25,7 +25,12 @@ def base_image(suite: str) -> str:
 
 
 def image_exists(image: str) -> bool:
-    return docker.run(["image", "inspect", "--format", "{{.Id}}", image], check=False, timeout=60).ok
+    res = docker.run(["image", "inspect", "--format", "{{.Id}}", image], check=False, timeout=60)
+    if res.ok:
+        return True
+    if "No such" in res.stderr or "not found" in res.stderr.lower():
+        return False
+    raise docker.classify(res)  # the engine itself is the problem: say that, not "image missing"
 
 
 def build_base(suite: str, echo: Echo = print, force: bool = False) -> str:

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from .. import docker
+from ..docker import Result
 from ..errors import CommandFailed, ServiceNotHealthy
 from .base import Backend, ExecResult, ServiceStatus
 
@@ -30,14 +31,19 @@ class ComposeBackend(Backend):
         res = docker.run(self._compose("up", "-d", "--wait", "--wait-timeout", str(int(timeout)),
                                        "--pull", "never", "--quiet-pull"),
                          check=False, timeout=timeout + 60)
-        if not res.ok:
-            err = docker.classify(res)
-            if isinstance(err, CommandFailed) and self._started_but_unhealthy():
+        # compose v2.40 against a 20.10 engine can exit 0 after a daemon error: read stderr too.
+        if not res.ok or "Error response from daemon" in res.stderr:
+            err = docker.classify(Result(res.argv, res.returncode or 1, res.stdout, res.stderr))
+            if isinstance(err, CommandFailed) and self.status():
                 raise ServiceNotHealthy(self.project, self._health_report(), timeout)
             raise err
+        self._check_healthy(timeout)
 
-    def _started_but_unhealthy(self) -> bool:
-        return bool(self.status())
+    def _check_healthy(self, timeout: float) -> None:
+        # `up --wait` of some compose releases exits 0 although a container went unhealthy:
+        # trust the containers' own state, not the exit code.
+        if any(s.state != "running" or s.health not in ("", "healthy") for s in self.status()):
+            raise ServiceNotHealthy(self.project, self._health_report(), timeout)
 
     def _health_report(self) -> str:
         parts = []
@@ -67,6 +73,7 @@ class ComposeBackend(Backend):
                          check=False, timeout=timeout + 60)
         if not res.ok:
             raise ServiceNotHealthy(self.project, self._health_report(), timeout)
+        self._check_healthy(timeout)
 
     def exec(self, service: str, argv: Sequence[str], *, user: str | None = None,
              env: dict[str, str] | None = None, input: str | None = None,
