@@ -6,7 +6,6 @@ import datetime as dt
 import importlib.util
 import re
 import sys
-import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -20,7 +19,7 @@ from .images import ensure_images
 from .instance import InstanceState, project_name, validate_instance
 from .manifest import LabManifest, Step, resolve_params
 
-__all__ = ["LabRunner", "render_task"]
+__all__ = ["LabRunner", "render_task", "run_step", "probe_versions"]
 
 Echo = Callable[[str], None]
 PLACEHOLDER = re.compile(r"\{\{\s*([a-zA-Z_][a-zA-Z0-9_]*)\s*\}\}")
@@ -101,11 +100,8 @@ class LabRunner:
             self.echo(f"starting {m.id} ({flavour}) as compose project {self.project}")
             backend.up(timeout)
             ctx = LabContext(m, st, backend)
-            versions = threading.Thread(target=self._record_versions, args=(ctx,), daemon=True)
-            versions.start()  # version probes overlap the break step: start stays fast
             if apply_break:
                 self.apply_steps(ctx, m.break_steps, "break step")
-            versions.join()
             st.task_file.write_text(render_task(m, params, flavour))
             st.save()
             return ctx
@@ -116,14 +112,6 @@ class LabRunner:
             finally:
                 st.remove()
             raise
-
-    def _record_versions(self, ctx: LabContext) -> None:
-        for spec in self.manifest.services:
-            cmd = load_service_file(spec.use, self.manifest.path).version_command
-            if cmd:
-                res = ctx.exec(spec.name, list(cmd), timeout=60)
-                if res.ok and res.stdout.strip():
-                    ctx.state.servers.setdefault(spec.name, {})["version"] = res.stdout.strip().splitlines()[-1]
 
     def stop(self) -> dict[str, list[str]]:
         """Remove everything of the instance; returns what is left (empty when all went)."""
@@ -183,6 +171,18 @@ def run_step(ctx: LabContext, step: Step, what: str) -> None:
         out = (res.stdout + res.stderr).strip().splitlines()[-20:]
         raise StepFailed(label, f"exit {res.returncode} in service '{step.service}':\n" + "\n".join(out))
     ctx.invalidate()
+
+
+def probe_versions(ctx: LabContext) -> dict[str, str]:
+    """Server versions as the services report them (each service file names its version command)."""
+    out = {}
+    for spec in ctx.manifest.services:
+        cmd = load_service_file(spec.use, ctx.manifest.path).version_command
+        if cmd:
+            res = ctx.exec(spec.name, list(cmd), timeout=60)
+            if res.ok and res.stdout.strip():
+                out[spec.name] = res.stdout.strip().splitlines()[-1]
+    return out
 
 
 def _down_by_label(project: str) -> None:

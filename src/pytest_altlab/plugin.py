@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Generator
 from pathlib import Path
@@ -12,7 +13,7 @@ import pytest
 from .catalog import Catalog
 from .context import LabContext
 from .errors import AltlabError, LabNotRunning
-from .lab import LabRunner
+from .lab import LabRunner, probe_versions
 from .manifest import LabManifest
 from .report import LabReport, now, render_table, write_json
 from .scoring import CheckResult, title_from_name
@@ -151,16 +152,32 @@ class Grader:
 
     def connect(self) -> None:
         self.ctx = self.runner.context()
+        # Server versions for the report, probed while the checks run: costs no wall time.
+        self._versions: dict[str, str] = {}
+        self._versions_thread = threading.Thread(target=self._probe_versions, daemon=True)
+        self._versions_thread.start()
+
+    def _probe_versions(self) -> None:
+        assert self.ctx is not None
+        try:
+            self._versions = probe_versions(self.ctx)
+        except AltlabError:
+            pass
 
     def base_report(self) -> LabReport:
         m = self.manifest
         st = self.ctx.state if self.ctx else None
+        servers: dict[str, dict[str, str]] = {k: dict(v) for k, v in (st.servers if st else {}).items()}
+        if self.ctx is not None:
+            self._versions_thread.join(timeout=60)
+            for svc, version in self._versions.items():
+                servers.setdefault(svc, {})["version"] = version
         params = {}
         if st:
             secret = {p.name for p in m.parameters if p.secret}
             params = {k: ("***" if k in secret else v) for k, v in st.params.items()}
         return LabReport(lab_id=m.id, lab_title=m.title, lab_version=m.version, instance=self.runner.instance,
-                         pass_mark=m.pass_mark, flavour=st.flavour if st else "", servers=st.servers if st else {},
+                         pass_mark=m.pass_mark, flavour=st.flavour if st else "", servers=servers,
                          parameters=params, started_at=self.started_at, persistence_ran=self.restarted)
 
     def write_failed_report(self, error: str) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -18,6 +19,8 @@ from ..context import LabContext
 __all__ = ["RabbitMQ", "Login"]
 
 AMQP_PORT, HTTP_PORT = 5672, 15672
+# A refused login is an expected observation here, not an error worth pika's log lines.
+logging.getLogger("pika").setLevel(logging.CRITICAL)
 # What the broker says when it refuses a login: as opposed to not answering at all.
 _REFUSALS = (pex.ProbableAuthenticationError, pex.AuthenticationError, pex.ProbableAccessDeniedError,
              pex.ConnectionClosedByBroker)

@@ -1,0 +1,54 @@
+"""Every lab proves itself: `altlab verify` (broken 0, solution full, restart, near-misses, alternatives)."""
+
+from __future__ import annotations
+
+import pytest
+
+from pytest_altlab.catalog import Catalog
+from pytest_altlab.composefile import load_service_file
+from pytest_altlab.images import image_exists
+
+from .conftest import TEST_LABS, altlab
+
+pytestmark = pytest.mark.docker
+
+LABS = Catalog().all()
+
+
+def _unrunnable_reason(m) -> str | None:
+    """Labs whose servers exist only as upstream images skip here, saying why; nothing stands in for them."""
+    if "debian" in m.flavours:
+        return None
+    missing = [load_service_file(s.use, m.path).images.get("upstream") for s in m.services]
+    missing = [img for img in missing if img and not image_exists(img)]
+    if missing:
+        return f"{m.id} runs only on upstream images, not available on this machine: {', '.join(missing)}"
+    return None
+
+
+@pytest.mark.parametrize("manifest", LABS, ids=[m.id for m in LABS])
+def test_lab_verifies(manifest) -> None:
+    flavour = "debian" if "debian" in manifest.flavours else "upstream"
+    reason = _unrunnable_reason(manifest)
+    if reason:
+        pytest.skip(reason)
+    res = altlab("verify", manifest.id, "--flavour", flavour, timeout=1800)
+    assert res.returncode == 0, res.stdout[-4000:] + res.stderr[-2000:]
+    assert "lab verified" in res.stdout
+    rows = [line for line in res.stdout.splitlines() if "│ ok " in line or "FAILED" in line]
+    assert len([r for r in rows if "FAILED" in r]) == 0
+    assert res.stdout.count("near-miss") >= min(2, sum(v.kind == "near-miss" for v in manifest.variants))
+
+
+def test_probe_lab_verifies_and_a_broken_lab_does_not(tmp_path) -> None:
+    ok = altlab("--lab-dir", str(TEST_LABS), "verify", "probe")
+    assert ok.returncode == 0, ok.stdout + ok.stderr
+    # A lab whose break step does nothing must fail its self-test: the broken state scores > 0.
+    import shutil
+
+    shutil.copytree(TEST_LABS / "probe", tmp_path / "probe")
+    (tmp_path / "probe" / "break.sh").write_text("printf '%s\\n' \"$ANSWER\" > /srv/answer\n")
+    bad = altlab("--lab-dir", str(tmp_path), "verify", "probe", "--quick")
+    assert bad.returncode == 1
+    assert "lab NOT verified" in bad.stdout
+    assert "grade broken" in bad.stdout
