@@ -28,10 +28,12 @@ def digest(r: LabRunner) -> dict:
     ctx = r.context()
     defs = ctx.exec("rabbitmq", ["rabbitmqctl", "-q", "export_definitions", "-"])
     assert defs.ok, defs.stderr
-    queues = ctx.exec("rabbitmq", ["sh", "-c", "for v in $(rabbitmqctl -q list_vhosts name --no-table-headers); do "
-                                               "rabbitmqctl -q list_queues -p \"$v\" name messages --no-table-headers; done"])
+    script = ("for v in $(rabbitmqctl -q list_vhosts name --no-table-headers); do "
+              "rabbitmqctl -q list_queues -p \"$v\" name messages --no-table-headers; done")
+    queues = ctx.exec("rabbitmq", ["sh", "-c", script])
     assert queues.ok, queues.stderr
-    state = {"definitions": json.loads(defs.stdout[defs.stdout.index("{"):]), "queues": sorted(queues.stdout.split("\n"))}
+    definitions = json.loads(defs.stdout[defs.stdout.index("{"):])
+    state = {"definitions": definitions, "queues": sorted(queues.stdout.splitlines())}
     return _canonical(state)
 
 

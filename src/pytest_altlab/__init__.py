@@ -8,5 +8,5 @@ from .errors import AltlabError
 from .lab import LabRunner
 from .manifest import LabManifest, load_manifest
 
-__all__ = ["AltlabError", "Catalog", "LabContext", "LabManifest", "LabRunner", "load_manifest", "__version__"]
+__all__ = ["AltlabError", "Catalog", "LabContext", "LabManifest", "LabRunner", "__version__", "load_manifest"]
 __version__ = "0.1.0"

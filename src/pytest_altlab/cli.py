@@ -6,14 +6,24 @@ import argparse
 import json
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .errors import AltlabError
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from .catalog import Catalog
+    from .context import LabContext
+    from .lab import LabRunner
+    from .manifest import LabManifest
 
 __all__ = ["main"]
 
 
-def _console():  # rich is imported lazily: `altlab start` should not pay for it before it must
+def _console() -> Console:  # rich is imported lazily: `altlab start` should not pay for it before it must
     from rich.console import Console
 
     return Console(highlight=False)
@@ -23,13 +33,13 @@ def _err(msg: str) -> None:
     print(msg, file=sys.stderr, flush=True)
 
 
-def _catalog(args: argparse.Namespace):
+def _catalog(args: argparse.Namespace) -> Catalog:
     from .catalog import Catalog
 
     return Catalog([Path(d) for d in args.lab_dir])
 
 
-def _runner(args: argparse.Namespace, echo=None):
+def _runner(args: argparse.Namespace, echo: Callable[[str], None] | None = None) -> LabRunner:
     from .lab import LabRunner
 
     return LabRunner(_catalog(args).get(args.lab), args.instance, echo=echo or _err)
@@ -65,14 +75,15 @@ def cmd_list(args: argparse.Namespace) -> int:
     for col in ("id", "title", "services", "minutes", "points", "flavours"):
         t.add_column(col)
     for m in labs:
-        images = {f: ", ".join(load_service_file(s.use, m.path).images.get(f, "-") for s in m.services) for f in m.flavours}
+        images = {f: ", ".join(load_service_file(s.use, m.path).images.get(f, "-") for s in m.services)
+                  for f in m.flavours}
         flav = "\n".join(f"{f}: {images[f]}" + (f" ({m.note_for(f)})" if m.note_for(f) else "") for f in m.flavours)
         t.add_row(m.id, m.title, ", ".join(s.name for s in m.services), str(m.time_limit), _points(m), flav)
     _console().print(t)
     return 0
 
 
-def _points(m) -> str:
+def _points(m: LabManifest) -> str:
     import ast
 
     total = 0.0
@@ -90,16 +101,14 @@ def cmd_start(args: argparse.Namespace) -> int:
     ctx = runner.start(flavour=args.flavour, seed=args.seed, fixed_ports=_parse_ports(args.port),
                        timeout=args.timeout)
     print(ctx.state.task_file.read_text(), flush=True)
-    _print_access(runner)
+    _print_access(ctx)
     return 0
 
 
-def _print_access(runner) -> None:
-    from .backends import get_backend
-
-    st = runner.running_state()
+def _print_access(ctx: LabContext) -> None:
+    st = ctx.state
     lines = [f"lab {st.lab_id} is running (instance {st.instance}, {st.flavour} flavour)"]
-    for s in get_backend(st.backend, st.project, st.compose_file).status():
+    for s in ctx.backend.ready_status or ctx.backend.status():
         ports = ", ".join(f"{c} -> 127.0.0.1:{h}" for c, h in sorted(s.ports.items()))
         lines.append(f"  {s.service}: {s.state}{' (' + s.health + ')' if s.health else ''}  {ports}")
     inst = "" if st.instance == "default" else f" --instance {st.instance}"
@@ -127,10 +136,10 @@ def cmd_status(args: argparse.Namespace) -> int:
                            for k, v in (st.params if st else {}).items()},
         }, indent=2))
         return 0 if running else 1
-    if not running:
+    if not running or st is None:
         print(f"lab {runner.manifest.id} (instance {runner.instance}) is not running")
         return 1
-    _print_access(runner)
+    _print_access(runner.context())
     for k, v in st.params.items():
         print(f"  param {k} = {v}")
     return 0
@@ -177,8 +186,9 @@ def cmd_stop(args: argparse.Namespace) -> int:
 
 def cmd_restart(args: argparse.Namespace) -> int:
     runner = _runner(args)
-    runner.restart(args.services or None, timeout=args.timeout)
-    _print_access(runner)
+    ctx = runner.context()
+    ctx.restart(args.services or None, timeout=args.timeout)
+    _print_access(ctx)
     return 0
 
 
@@ -227,7 +237,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--lab-dir", action="append", default=[], help="a folder of your own labs (repeatable)")
     sub = p.add_subparsers(dest="command", required=True)
 
-    def lab_cmd(name: str, help: str, fn) -> argparse.ArgumentParser:
+    def lab_cmd(name: str, help: str, fn: Callable[[argparse.Namespace], int]) -> argparse.ArgumentParser:
         sp = sub.add_parser(name, help=help)
         sp.add_argument("lab", help="lab id (see `altlab list`)")
         sp.add_argument("--instance", default="default", help="run several copies of a lab side by side")

@@ -27,7 +27,10 @@ class ServiceFile:
     images: dict[str, str]  # flavour -> image
     build: Path | None  # Dockerfile folder of the debian flavour
     base: str  # Debian suite of the debian flavour's base image
-    version_command: tuple[str, ...]
+    version_commands: dict[str, tuple[str, ...]]  # flavour -> argv; "*" for every flavour
+
+    def version_command(self, flavour: str) -> tuple[str, ...]:
+        return self.version_commands.get(flavour) or self.version_commands.get("*", ())
 
 
 def load_service_file(name: str, lab_dir: Path | None = None) -> ServiceFile:
@@ -53,7 +56,18 @@ def load_service_file(name: str, lab_dir: Path | None = None) -> ServiceFile:
     (svc,) = services.values()
     return ServiceFile(name=name, file=file, service=svc, volumes=data.get("volumes") or {}, images=images,
                        build=(file.parent / deb["build"]) if deb.get("build") else None, base=deb.get("base", "trixie"),
-                       version_command=tuple(meta.get("version_command") or ()))
+                       version_commands=_version_commands(file, meta.get("version_command")))
+
+
+def _version_commands(file: Path, raw: Any) -> dict[str, tuple[str, ...]]:
+    """`version_command: [argv]` for all flavours, or `{debian: [argv], upstream: [argv]}`."""
+    if raw is None:
+        return {}
+    if isinstance(raw, list):
+        return {"*": tuple(str(x) for x in raw)}
+    if isinstance(raw, dict) and all(k in FLAVOURS and isinstance(v, list) for k, v in raw.items()):
+        return {k: tuple(str(x) for x in v) for k, v in raw.items()}
+    raise ManifestError(str(file), "x-altlab.version_command", raw, "an argv list, or a mapping flavour -> argv list")
 
 
 def _merge(base: Any, over: Any) -> Any:

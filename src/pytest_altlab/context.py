@@ -17,12 +17,14 @@ T = TypeVar("T")
 class Params:
     """Read-only parameter values: `lab.params.vhost` or `lab.params["vhost"]`."""
 
+    _values: dict[str, str]
+
     def __init__(self, values: dict[str, str]) -> None:
         object.__setattr__(self, "_values", dict(values))
 
     def __getattr__(self, name: str) -> str:
         try:
-            return self._values[name]  # type: ignore[no-any-return]
+            return self._values[name]
         except KeyError:
             raise AttributeError(f"lab has no parameter '{name}'; known: {', '.join(sorted(self._values))}") from None
 
@@ -68,7 +70,8 @@ class LabContext:
         k = (self.generation, key)
         if k not in self._cache:
             self._cache[k] = compute()
-        return self._cache[k]  # type: ignore[no-any-return]
+        result: T = self._cache[k]
+        return result
 
     def invalidate(self) -> None:
         self.generation += 1

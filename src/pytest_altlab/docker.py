@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from .errors import CommandFailed, ComposeMissing, DockerNotInstalled, DockerNotRunning, PortInUse
 
-__all__ = ["Result", "run", "docker_bin", "diagnose_engine"]
+__all__ = ["Result", "diagnose_engine", "docker_bin", "run"]
 
 _NOT_RUNNING = ("Cannot connect to the Docker daemon", "error during connect", "Is the docker daemon running",
                 "connect: no such file or directory", "dial unix")

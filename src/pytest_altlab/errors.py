@@ -4,19 +4,19 @@ from __future__ import annotations
 
 __all__ = [
     "AltlabError",
-    "ManifestError",
-    "UnknownLabError",
+    "CommandFailed",
+    "ComposeMissing",
     "DockerError",
     "DockerNotInstalled",
     "DockerNotRunning",
-    "ComposeMissing",
-    "CommandFailed",
-    "ServiceNotHealthy",
-    "PortInUse",
-    "LabNotRunning",
-    "LabAlreadyRunning",
     "ImageMissing",
+    "LabAlreadyRunning",
+    "LabNotRunning",
+    "ManifestError",
+    "PortInUse",
+    "ServiceNotHealthy",
     "StepFailed",
+    "UnknownLabError",
 ]
 
 
@@ -114,7 +114,8 @@ class PortInUse(DockerError):
 class LabNotRunning(AltlabError):
     def __init__(self, lab_id: str, instance: str) -> None:
         which = lab_id if instance == "default" else f"{lab_id} --instance {instance}"
-        super().__init__(f"lab '{lab_id}' (instance '{instance}') is not running", hint=f"start it: altlab start {which}")
+        super().__init__(f"lab '{lab_id}' (instance '{instance}') is not running",
+                         hint=f"start it: altlab start {which}")
 
 
 class LabAlreadyRunning(AltlabError):

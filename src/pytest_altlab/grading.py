@@ -12,7 +12,8 @@ from typing import Any
 __all__ = ["grade"]
 
 
-def grade(lab_id: str, *, rootdir: Path | None = None, instance: str = "default", persistence: bool = False, report: Path | None = None,
+def grade(lab_id: str, *, rootdir: Path | None = None, instance: str = "default", persistence: bool = False,
+          report: Path | None = None,
           lab_dirs: list[Path] | None = None, quiet: bool = False, extra_args: list[str] | None = None
           ) -> tuple[int, dict[str, Any], str]:
     """Run the lab's checks; returns (pytest exit code, report dict, captured terminal output if quiet)."""

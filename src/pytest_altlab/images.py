@@ -14,7 +14,7 @@ from .composefile import ServiceFile, load_service_file
 from .errors import AltlabError, CommandFailed, ImageMissing
 from .manifest import LabManifest
 
-__all__ = ["ensure_images", "build_base", "build_service", "image_exists", "base_image"]
+__all__ = ["base_image", "build_base", "build_service", "ensure_images", "image_exists"]
 
 MIRROR = os.environ.get("ALTLAB_DEBIAN_MIRROR", "http://deb.debian.org/debian")
 Echo = Callable[[str], None]

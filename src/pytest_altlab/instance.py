@@ -12,7 +12,7 @@ from typing import Any
 from .errors import AltlabError
 from .paths import state_home
 
-__all__ = ["InstanceState", "project_name", "validate_instance", "state_dir"]
+__all__ = ["InstanceState", "project_name", "state_dir", "validate_instance"]
 
 INSTANCE_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,40}$")
 

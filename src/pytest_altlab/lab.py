@@ -6,6 +6,7 @@ import datetime as dt
 import importlib.util
 import re
 import sys
+import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -19,7 +20,7 @@ from .images import ensure_images
 from .instance import InstanceState, project_name, validate_instance
 from .manifest import LabManifest, Step, resolve_params
 
-__all__ = ["LabRunner", "render_task", "run_step", "probe_versions"]
+__all__ = ["LabRunner", "probe_versions", "render_task", "run_step"]
 
 Echo = Callable[[str], None]
 PLACEHOLDER = re.compile(r"\{\{\s*([a-zA-Z_][a-zA-Z0-9_]*)\s*\}\}")
@@ -84,11 +85,17 @@ class LabRunner:
                 raise LabAlreadyRunning(m.id, self.instance)
             self.backend(old).down()  # a crashed or stopped leftover: clear it first
             old.remove()
+        # Meanwhile, clear containers of a run whose state was lost (e.g. ALTLAB_HOME wiped).
+        sweep = threading.Thread(target=_down_by_label, args=(self.project,)) if old is None else None
+        if sweep:
+            sweep.start()
         images = ensure_images(m, flavour, self.echo)
+        if sweep:
+            sweep.join()
         params = resolve_params(m, seed)
         st = InstanceState(lab_id=m.id, instance=self.instance, project=self.project, flavour=flavour,
                            seed=seed, params=params, backend=self.backend_spec, lab_version=m.version,
-                           started_at=dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+                           started_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
                            servers={svc: {"image": img} for svc, img in images.items()})
         doc = render_compose(m, flavour, self.project, fixed_ports)
         st.dir.mkdir(parents=True, exist_ok=True)
@@ -177,7 +184,7 @@ def probe_versions(ctx: LabContext) -> dict[str, str]:
     """Server versions as the services report them (each service file names its version command)."""
     out = {}
     for spec in ctx.manifest.services:
-        cmd = load_service_file(spec.use, ctx.manifest.path).version_command
+        cmd = load_service_file(spec.use, ctx.manifest.path).version_command(ctx.flavour)
         if cmd:
             res = ctx.exec(spec.name, list(cmd), timeout=60)
             if res.ok and res.stdout.strip():
@@ -190,6 +197,8 @@ def _down_by_label(project: str) -> None:
 
     flt = f"label=com.docker.compose.project={project}"
     ids = docker.run(["ps", "-aq", "--filter", flt]).stdout.split()
+    if not ids and not docker.run(["volume", "ls", "-q", "--filter", flt]).stdout.split():
+        return
     if ids:
         docker.run(["rm", "-f", "-v", *ids])
     for kind in ("network", "volume"):

@@ -15,15 +15,15 @@ import yaml
 from .errors import ManifestError
 
 __all__ = [
-    "LabManifest",
-    "ServiceSpec",
-    "ParamSpec",
-    "Step",
+    "FLAVOURS",
     "Hint",
+    "LabManifest",
+    "ParamSpec",
+    "ServiceSpec",
+    "Step",
     "Variant",
     "load_manifest",
     "resolve_params",
-    "FLAVOURS",
 ]
 
 FLAVOURS = ("debian", "upstream")
@@ -308,7 +308,8 @@ def _hints(v: _V, raw: object) -> tuple[Hint, ...]:
         if isinstance(h, str):
             h = {"text": h}
         h = v.mapping(h, f"hints[{i}]")
-        out.append(Hint(text=v.str_(h, "text", f"hints[{i}].text"), cost=v.num(h, "cost", f"hints[{i}].cost", 0, 1000, 0)))
+        text = v.str_(h, "text", f"hints[{i}].text")
+        out.append(Hint(text=text, cost=v.num(h, "cost", f"hints[{i}].cost", 0, 1000, 0)))
     return tuple(out)
 
 

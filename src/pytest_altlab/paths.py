@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-__all__ = ["data_root", "builtin_labs_dir", "compose_dir", "state_home"]
+__all__ = ["builtin_labs_dir", "compose_dir", "data_root", "state_home"]
 
 
 def data_root() -> Path:

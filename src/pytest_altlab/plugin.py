@@ -272,9 +272,9 @@ class Grader:
             return
         if report.when == "teardown":  # an error after a pass replaces the pass
             self.results = [r for r in self.results if r.node_id != report.nodeid]
-        r = CheckResult(id=str(props["check_id"]), title=str(props["title"]), points=float(props["points"]),
+        r = CheckResult(id=str(props["check_id"]), title=str(props["title"]), points=float(str(props["points"])),
                         status=str(props["status"]), message=str(props["message"]), phase=str(props["phase"]),
-                        node_id=report.nodeid, duration=float(props["duration"]))
+                        node_id=report.nodeid, duration=float(str(props["duration"])))
         self.results.append(r)
         self.status_by_phase[(r.phase, r.id)] = r.status
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from .scoring import CheckResult, Score, score
 
-__all__ = ["SCHEMA_VERSION", "LabReport", "write_json", "render_table"]
+__all__ = ["SCHEMA_VERSION", "LabReport", "render_table", "write_json"]
 
 SCHEMA_VERSION = 1
 
@@ -65,7 +65,7 @@ class LabReport:
 
 
 def now() -> str:
-    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
 
 def write_json(report: LabReport, path: Path) -> None:

@@ -14,7 +14,7 @@ from .grading import grade
 from .lab import LabRunner, run_step
 from .manifest import LabManifest, Variant
 
-__all__ = ["Phase", "verify_lab", "print_phases", "VERIFY_INSTANCE"]
+__all__ = ["VERIFY_INSTANCE", "Phase", "print_phases", "verify_lab"]
 
 VERIFY_INSTANCE = "verify"  # never collides with a candidate's default instance
 Echo = Callable[[str], None]

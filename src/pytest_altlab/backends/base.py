@@ -65,8 +65,10 @@ class Backend(ABC):
     def leftovers(self) -> dict[str, list[str]]:
         """Containers, networks and volumes still labelled with the project (empty after down)."""
 
+    ready_status: list[ServiceStatus] | None = None  # what the last up/restart saw, if still current
+
     def port(self, service: str, container_port: int) -> int:
-        for s in self.status():
+        for s in self.ready_status or self.status():
             if s.service == service and container_port in s.ports:
                 return s.ports[container_port]
         from ..errors import AltlabError

@@ -23,6 +23,7 @@ class ComposeBackend(Backend):
     def __init__(self, project: str, compose_file: Path) -> None:
         self.project = project
         self.compose_file = compose_file
+        self.ready_status: list[ServiceStatus] | None = None
 
     def _compose(self, *args: str) -> list[str]:
         return ["compose", "-p", self.project, "-f", str(self.compose_file), *args]
@@ -42,8 +43,11 @@ class ComposeBackend(Backend):
     def _check_healthy(self, timeout: float) -> None:
         # `up --wait` of some compose releases exits 0 although a container went unhealthy:
         # trust the containers' own state, not the exit code.
-        if any(s.state != "running" or s.health not in ("", "healthy") for s in self.status()):
+        current = self.status()
+        if any(s.state != "running" or s.health not in ("", "healthy") for s in current):
             raise ServiceNotHealthy(self.project, self._health_report(), timeout)
+        # Ports stay as they are until the next restart: port lookups right after start cost nothing.
+        self.ready_status = current
 
     def _health_report(self) -> str:
         parts = []
@@ -66,6 +70,7 @@ class ComposeBackend(Backend):
                 signal.signal(signal.SIGINT, old)
 
     def restart(self, services: Sequence[str], timeout: float) -> None:
+        self.ready_status = None
         docker.run(self._compose("restart", "--timeout", "20", *services), timeout=180)
         # `up --wait` on running containers recreates nothing and just waits for health.
         res = docker.run(self._compose("up", "-d", "--wait", "--wait-timeout", str(int(timeout)),

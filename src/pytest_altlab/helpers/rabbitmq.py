@@ -16,7 +16,7 @@ import requests
 
 from ..context import LabContext
 
-__all__ = ["RabbitMQ", "Login"]
+__all__ = ["Login", "RabbitMQ"]
 
 AMQP_PORT, HTTP_PORT = 5672, 15672
 # A refused login is an expected observation here, not an error worth pika's log lines.

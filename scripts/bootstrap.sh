@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Everything a bare Debian machine needs to start labs and run the tests, offline-registry style:
+# Docker engine + compose v2, the project's venv, and the debian-flavour images.
+# Idempotent and quick on a second run (every step checks before it acts).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+log() { printf '[bootstrap] %s\n' "$*" >&2; }
+
+bash scripts/setup-docker.sh
+
+PY=${PYTHON:-python3}
+if [ ! -x .venv/bin/python ]; then
+  log "creating .venv"
+  "$PY" -m venv .venv
+fi
+if ! .venv/bin/python -c 'import pytest_altlab, mypy, ruff' >/dev/null 2>&1 || [ pyproject.toml -nt .venv/.installed ]; then
+  log "installing pytest-altlab (editable) and dev tools into .venv"
+  .venv/bin/pip install -q --disable-pip-version-check -e '.[dev]'
+  touch .venv/.installed
+fi
+
+# Base images (debootstrap) and every service image of the debian flavour; cached after the first run.
+log "building images (first run: a few minutes; then cached)"
+.venv/bin/altlab images build --base trixie --base bookworm
+log "ready: .venv/bin/altlab list"
