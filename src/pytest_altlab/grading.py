@@ -13,7 +13,7 @@ __all__ = ["grade"]
 
 
 def grade(lab_id: str, *, rootdir: Path | None = None, instance: str = "default", persistence: bool = False,
-          report: Path | None = None,
+          report: Path | None = None, record: bool = True,
           lab_dirs: list[Path] | None = None, quiet: bool = False, extra_args: list[str] | None = None
           ) -> tuple[int, dict[str, Any], str]:
     """Run the lab's checks; returns (pytest exit code, report dict, captured terminal output if quiet)."""
@@ -27,6 +27,8 @@ def grade(lab_id: str, *, rootdir: Path | None = None, instance: str = "default"
             args += ["--lab-dir", str(d)]
         if persistence:
             args.append("--lab-persistence")
+        if not record:
+            args.append("--lab-no-progress")
         args += extra_args or []
         buf = io.StringIO()
         redirect = contextlib.redirect_stdout(buf) if quiet else contextlib.nullcontext()

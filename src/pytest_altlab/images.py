@@ -34,10 +34,18 @@ def image_exists(image: str) -> bool:
 
 
 def build_base(suite: str, echo: Echo = print, force: bool = False) -> str:
-    """debootstrap a minimal Debian `suite` and `docker import` it: works with no registry at all."""
+    """debootstrap a minimal Debian `suite` and `docker import` it: works with no registry at all.
+
+    With ALTLAB_PULL_BASE=1 the official `debian:<suite>` image is pulled and tagged instead, where a
+    registry is reachable (opt-in: by default nothing here talks to a registry)."""
     image = base_image(suite)
     if image_exists(image) and not force:
         return image
+    if os.environ.get("ALTLAB_PULL_BASE") == "1":
+        if docker.run(["pull", "-q", f"debian:{suite}"], check=False, timeout=600).ok:
+            docker.run(["tag", f"debian:{suite}", image])
+            return image
+        echo(f"could not pull debian:{suite}; falling back to debootstrap")
     if not shutil.which("debootstrap"):
         raise AltlabError(f"cannot build {image}: debootstrap is not installed",
                           hint="`apt-get install debootstrap` (scripts/setup-docker.sh does it)")

@@ -45,6 +45,7 @@ class InstanceState:
     started_at: str = ""
     servers: dict[str, dict[str, str]] = field(default_factory=dict)  # service -> {image, version}
     lab_version: int = 1
+    fixed_ports: list[list[Any]] = field(default_factory=list)  # [service, container port, host port]
 
     @property
     def dir(self) -> Path:

@@ -6,7 +6,7 @@ import datetime as dt
 import importlib.util
 import re
 import sys
-import threading
+from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -86,17 +86,17 @@ class LabRunner:
             self.backend(old).down()  # a crashed or stopped leftover: clear it first
             old.remove()
         # Meanwhile, clear containers of a run whose state was lost (e.g. ALTLAB_HOME wiped).
-        sweep = threading.Thread(target=_down_by_label, args=(self.project,)) if old is None else None
-        if sweep:
-            sweep.start()
-        images = ensure_images(m, flavour, self.echo)
-        if sweep:
-            sweep.join()
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            sweep = pool.submit(_down_by_label, self.project) if old is None else None
+            images = ensure_images(m, flavour, self.echo)
+            if sweep:
+                sweep.result()  # re-raises the sweep's error (e.g. Docker not running) here
         params = resolve_params(m, seed)
         st = InstanceState(lab_id=m.id, instance=self.instance, project=self.project, flavour=flavour,
                            seed=seed, params=params, backend=self.backend_spec, lab_version=m.version,
-                           started_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-                           servers={svc: {"image": img} for svc, img in images.items()})
+                           started_at=dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds"),
+                           servers={svc: {"image": img} for svc, img in images.items()},
+                           fixed_ports=[[s, c, h] for (s, c), h in (fixed_ports or {}).items()])
         doc = render_compose(m, flavour, self.project, fixed_ports)
         st.dir.mkdir(parents=True, exist_ok=True)
         st.compose_file.write_text(yaml.safe_dump(doc, sort_keys=False))
@@ -133,6 +133,23 @@ class LabRunner:
         if st is not None:
             st.remove()
         return backend.leftovers()
+
+    def reset(self, timeout: float = 180) -> tuple[LabContext, str]:
+        """Back to the broken state: the lab's reset steps where it has them, else a fresh start.
+
+        Either way it is a new run: the hint ledger and the attempt clock start again."""
+        st = self.running_state()
+        m = self.manifest
+        if m.reset_steps:
+            ctx = LabContext(m, st, self.backend(st))
+            self.apply_steps(ctx, m.reset_steps, "reset step")
+            self.apply_steps(ctx, m.break_steps, "break step")
+            st.started_at = dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds")
+            st.save()
+            return ctx, "reset in place"
+        ports = {(s, int(c)): int(h) for s, c, h in st.fixed_ports}
+        self.stop()
+        return self.start(flavour=st.flavour, seed=st.seed, fixed_ports=ports, timeout=timeout), "fresh start"
 
     def restart(self, services: Sequence[str] | None = None, timeout: float = 180) -> None:
         ctx = self.context()

@@ -33,7 +33,7 @@ GENERATORS = ("password", "suffix", "hex")
 KNOWN_LAB_KEYS = {
     "schema", "id", "title", "version", "summary", "skills", "time_limit", "pass_mark",
     "flavours", "flavour_notes", "services", "parameters", "break", "solution", "hints",
-    "restart", "variants",
+    "restart", "variants", "reset",
 }
 
 
@@ -100,6 +100,7 @@ class LabManifest:
     parameters: tuple[ParamSpec, ...]
     break_steps: tuple[Step, ...]
     solution_steps: tuple[Step, ...]
+    reset_steps: tuple[Step, ...]  # back to the fresh state without a teardown (then the break step runs)
     hints: tuple[Hint, ...]
     restart: tuple[str, ...]
     variants: tuple[Variant, ...]
@@ -223,6 +224,7 @@ def load_manifest(lab_dir: Path) -> LabManifest:
         parameters=params,
         break_steps=_steps(v, lab_dir, data.get("break", []), "break", svc_names),
         solution_steps=_steps(v, lab_dir, data.get("solution", []), "solution", svc_names),
+        reset_steps=_steps(v, lab_dir, data.get("reset", []), "reset", svc_names),
         hints=_hints(v, data.get("hints", [])),
         restart=restart,
         variants=_variants(v, lab_dir, data.get("variants", []), svc_names),

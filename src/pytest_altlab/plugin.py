@@ -17,6 +17,7 @@ from .lab import LabRunner, probe_versions
 from .manifest import LabManifest
 from .report import LabReport, now, render_table, write_json
 from .scoring import CheckResult, title_from_name
+from .store import Store
 
 __all__ = ["Grader", "grader_key"]
 
@@ -30,6 +31,7 @@ MARKERS = (
     "persistent: re-run this check after the lab's services restart (--lab-persistence)",
     "after_restart: this check is graded only after the services restart (--lab-persistence)",
     "depends(*check_ids): report this check as blocked if one of those checks did not pass",
+    "look(text): where a learner should look when this check fails (config file, command family, docs topic)",
 )
 
 
@@ -42,6 +44,11 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     g.addoption("--lab-report", metavar="PATH", help="write the JSON report (schema_version 1) to PATH")
     g.addoption("--lab-persistence", action="store_true",
                 help="restart the lab's services after the first pass and re-run the persistent checks")
+    g.addoption("--lab-mode", choices=("drill", "exam"), default="drill",
+                help="drill: every check with what to fix and where to look; exam: the candidate sees the "
+                     "total and the checks' status only")
+    g.addoption("--lab-no-progress", action="store_true",
+                help="do not record this grading as an attempt in the progress store (self-tests use it)")
     parser.addini("altlab_lab_dirs", "folders of your own labs", type="paths", default=[])
 
 
@@ -79,6 +86,8 @@ def pytest_configure(config: pytest.Config) -> None:
     config.args[:] = [str(manifest.checks_dir)]
     grader = Grader(config, manifest, runner, Path(report_path) if report_path else None,
                     config.getoption("lab_persistence"))
+    grader.mode = config.getoption("lab_mode")
+    grader.record_progress = not config.getoption("lab_no_progress")
     try:
         grader.connect()
     except LabNotRunning as e:
@@ -149,6 +158,8 @@ class Grader:
         self.restart_error: str | None = None
         self.started_at = now()
         self._t0: dict[str, float] = {}
+        self.mode = "drill"
+        self.record_progress = True
 
     def connect(self) -> None:
         self.ctx = self.runner.context()
@@ -176,9 +187,14 @@ class Grader:
         if st:
             secret = {p.name for p in m.parameters if p.secret}
             params = {k: ("***" if k in secret else v) for k, v in st.params.items()}
+        hints = []
+        if st:
+            hints = [{"index": h.idx, "cost": h.cost, "shown_at": h.shown_at}
+                     for h in Store().hints_used(m.id, st.instance, st.started_at)]
         return LabReport(lab_id=m.id, lab_title=m.title, lab_version=m.version, instance=self.runner.instance,
                          pass_mark=m.pass_mark, flavour=st.flavour if st else "", servers=servers,
-                         parameters=params, started_at=self.started_at, persistence_ran=self.restarted)
+                         parameters=params, started_at=self.started_at, persistence_ran=self.restarted,
+                         hints=hints, mode=self.mode)
 
     def write_failed_report(self, error: str) -> None:
         if self.report_path:
@@ -258,7 +274,8 @@ class Grader:
             status = "error"
         if status is not None:
             message = _message(report, call, status)
-            props = [("status", status), ("message", message),
+            look = item.get_closest_marker("look")
+            props = [("status", status), ("message", message), ("look", look.args[0] if look and look.args else ""),
                      ("phase", item.stash.get(_phase_key, "initial")),
                      ("duration", time.perf_counter() - self._t0.get(item.nodeid, time.perf_counter())),
                      ("title", title_from_name(item.name, getattr(getattr(item, "obj", None), "__doc__", None)))]
@@ -274,7 +291,7 @@ class Grader:
             self.results = [r for r in self.results if r.node_id != report.nodeid]
         r = CheckResult(id=str(props["check_id"]), title=str(props["title"]), points=float(str(props["points"])),
                         status=str(props["status"]), message=str(props["message"]), phase=str(props["phase"]),
-                        node_id=report.nodeid, duration=float(str(props["duration"])))
+                        node_id=report.nodeid, duration=float(str(props["duration"])), look=str(props.get("look", "")))
         self.results.append(r)
         self.status_by_phase[(r.phase, r.id)] = r.status
 
@@ -289,13 +306,18 @@ class Grader:
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:
         tw = terminalreporter._tw
         terminalreporter.section("altlab score")
-        terminalreporter.write(render_table(self.report(), color=tw.hasmarkup, width=min(tw.fullwidth, 140)))
+        terminalreporter.write(render_table(self.report(), color=tw.hasmarkup, width=min(tw.fullwidth, 140),
+                                            show_messages=self.mode == "drill"))
         if self.report_path:
             terminalreporter.write_line(f"report written to {self.report_path}")
 
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
+        report = self.report()
         if self.report_path:  # always written: even when every check errored
-            write_json(self.report(), self.report_path)
+            write_json(report, self.report_path)
+        if self.record_progress and self.ctx is not None and report.checks:
+            st = self.ctx.state
+            Store().add_attempt(self.manifest.id, st.instance, st.started_at, report.to_dict(), self.manifest.skills)
 
 
 def _check_id(item: pytest.Item) -> str:

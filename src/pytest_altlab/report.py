@@ -32,10 +32,16 @@ class LabReport:
     finished_at: str = ""
     persistence_ran: bool = False
     error: str | None = None  # the run could not grade at all (e.g. lab not running)
+    hints: list[dict[str, Any]] = field(default_factory=list)  # the hint ledger: index, cost, shown_at
+    mode: str = "drill"  # drill: every detail; exam: hidden checks and details left out of the candidate view
 
     @property
     def score(self) -> Score:
-        return score(self.checks, self.pass_mark)
+        return score(self.checks, self.pass_mark, self.hint_penalty)
+
+    @property
+    def hint_penalty(self) -> float:
+        return float(sum(h["cost"] for h in self.hints))
 
     def to_dict(self) -> dict[str, Any]:
         s = self.score
@@ -55,9 +61,12 @@ class LabReport:
             "parameters": self.parameters,
             "persistence": {"ran": self.persistence_ran},
             "error": self.error,
+            "mode": self.mode,
+            "hints": self.hints,
+            "hint_penalty": self.hint_penalty,
             "checks": [
                 {"id": c.id, "title": c.title, "phase": c.phase, "points": c.points, "awarded": c.awarded,
-                 "status": c.status, "message": c.message, "node_id": c.node_id,
+                 "status": c.status, "message": c.message, "look": c.look, "node_id": c.node_id,
                  "duration_s": round(c.duration, 3)}
                 for c in self.checks
             ],
@@ -85,6 +94,7 @@ def render_table(report: LabReport, *, color: bool, width: int = 100, show_messa
     from io import StringIO
 
     from rich.console import Console
+    from rich.markup import escape
     from rich.table import Table
 
     t = Table(title=f"{report.lab_id}: {report.lab_title}", title_justify="left", expand=False)
@@ -94,23 +104,29 @@ def render_table(report: LabReport, *, color: bool, width: int = 100, show_messa
     if show_messages:
         t.add_column("details", overflow="fold")
     for c in report.checks:
-        name = c.title + (" (after restart)" if c.phase == "after_restart" else "")
+        name = escape(c.title) + (" (after restart)" if c.phase == "after_restart" else "")
         row = [name, f"{_n(c.awarded)}/{_n(c.points)}", f"[{_STYLE[c.status]}]{c.status}[/]"]
         if show_messages:
-            row.append(c.message if c.status != "passed" else "")
+            text = escape(c.message) if c.status != "passed" else ""
+            if text and c.look and c.status in ("failed", "blocked"):
+                text += f"\n[dim]look at: {escape(c.look)}[/]"
+            row.append(text)
         t.add_row(*row)
     s = report.score
     verdict = "[green]PASSED[/]" if s.passed else "[red]NOT PASSED[/]"
     buf = StringIO()
     con = Console(file=buf, force_terminal=color, no_color=not color, width=width, highlight=False)
     con.print(t)
+    if report.hints:
+        used = ", ".join(f"#{h['index']} (-{_n(h['cost'])})" for h in report.hints)
+        con.print(f"hints used: {used}: -{_n(report.hint_penalty)} points")
     con.print(f"score {_n(s.score)}/{_n(s.max_score)} ({s.percent:g}%), pass mark {s.pass_mark:g}%: {verdict}")
     pending = [c for c in report.checks if c.status == "not_run"]
     if pending:
         con.print(f"{len(pending)} check(s) need the restart phase: grade with --lab-persistence "
                   "(`altlab grade --persistence`)")
     if report.error:
-        con.print(f"[red]error:[/] {report.error}")
+        con.print(f"[red]error:[/] {escape(report.error)}")
     return buf.getvalue()
 
 

@@ -23,6 +23,7 @@ class CheckResult:
     phase: str = "initial"  # initial | after_restart
     node_id: str = ""
     duration: float = 0.0
+    look: str = ""  # where to look (config file, command family, docs topic): never the solution
 
     @property
     def awarded(self) -> float:
@@ -44,9 +45,10 @@ def award(points: float, status: str) -> float:
     return points if status == "passed" else 0.0
 
 
-def score(results: Iterable[CheckResult], pass_mark: float) -> Score:
+def score(results: Iterable[CheckResult], pass_mark: float, penalty: float = 0.0) -> Score:
+    """Points awarded minus hint penalties (never below 0), out of the points of the checks that apply."""
     rs = [r for r in results if r.status != "skipped"]
-    total = sum(r.awarded for r in rs)
+    total = max(0.0, sum(r.awarded for r in rs) - penalty)
     maximum = sum(r.points for r in rs)
     percent = round(100.0 * total / maximum, 1) if maximum else 0.0
     return Score(score=total, max_score=maximum, percent=percent, pass_mark=pass_mark,

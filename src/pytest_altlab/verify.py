@@ -55,7 +55,7 @@ def verify_lab(m: LabManifest, *, flavour: str = "debian", variants: bool = True
         return ok
 
     def run_grade(persistence: bool) -> dict[str, Any]:
-        _, rep, out = grade(m.id, instance=VERIFY_INSTANCE, persistence=persistence, quiet=True,
+        _, rep, out = grade(m.id, instance=VERIFY_INSTANCE, persistence=persistence, quiet=True, record=False,
                            lab_dirs=lab_dirs, rootdir=m.checks_dir)
         return rep
 

@@ -3,6 +3,7 @@ import pytest
 
 @pytest.mark.points(2)
 @pytest.mark.persistent
+@pytest.mark.look("the file /srv/answer in the box")
 def test_answer_file(lab):
     """/srv/answer holds the answer"""
     got = (lab.read_file("box", "/srv/answer") or "").strip()

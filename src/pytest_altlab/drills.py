@@ -1,0 +1,92 @@
+"""Self-study: the next hint, progress per lab and per skill, and what changed between two gradings."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from .errors import AltlabError
+from .manifest import LabManifest
+from .store import Attempt, Store
+
+__all__ = ["next_hint", "LabProgress", "progress", "skill_summary", "flips"]
+
+
+def next_hint(store: Store, m: LabManifest, instance: str, run: str) -> tuple[int, str, float, float]:
+    """Show-and-record the next hint: (its 1-based index, text, cost, total penalty so far)."""
+    used = store.hints_used(m.id, instance, run)
+    if not m.hints:
+        raise AltlabError(f"lab '{m.id}' has no hints")
+    if len(used) >= len(m.hints):
+        raise AltlabError(f"no more hints: all {len(m.hints)} of lab '{m.id}' are shown",
+                          hint=f"see them again with `altlab hint {m.id} --list`")
+    idx = len(used) + 1
+    h = m.hints[idx - 1]
+    store.record_hint(m.id, instance, run, idx, h.cost)
+    return idx, h.text, h.cost, sum(u.cost for u in used) + h.cost
+
+
+@dataclass(frozen=True)
+class LabProgress:
+    lab: str
+    title: str
+    skills: tuple[str, ...]
+    attempts: int
+    best_percent: float | None
+    passed: bool
+    time_to_pass: float | None  # seconds from the passing run's start to its first passing grade
+    hints_used: int
+    solution_seen_before_pass: bool
+
+
+def _seconds(a: str, b: str) -> float:
+    return (dt.datetime.fromisoformat(b) - dt.datetime.fromisoformat(a)).total_seconds()
+
+
+def progress(store: Store, labs: list[LabManifest]) -> list[LabProgress]:
+    out = []
+    for m in labs:
+        atts: list[Attempt] = store.attempts(m.id)
+        runs = {(a.instance, a.run) for a in atts}
+        hints = sum(len(store.hints_used(m.id, inst, run)) for inst, run in runs)
+        first_pass = next((a for a in atts if a.passed), None)
+        out.append(LabProgress(
+            lab=m.id, title=m.title, skills=m.skills, attempts=len(atts),
+            best_percent=max((a.percent for a in atts), default=None), passed=first_pass is not None,
+            time_to_pass=_seconds(first_pass.run, first_pass.graded_at) if first_pass else None,
+            hints_used=hints, solution_seen_before_pass=any(b for _, b in store.solution_views(m.id)),
+        ))
+    return out
+
+
+def skill_summary(rows: list[LabProgress]) -> list[dict[str, Any]]:
+    """Per skill: labs, tried, passed, average best %; weakest first, so the top row is what to practise."""
+    skills: dict[str, list[LabProgress]] = {}
+    for r in rows:
+        for s in r.skills or ("general",):
+            skills.setdefault(s, []).append(r)
+    out = []
+    for s, rs in skills.items():
+        tried = [r for r in rs if r.attempts]
+        avg = sum(r.best_percent or 0 for r in rs) / len(rs)
+        untried = [r.lab for r in rs if not r.attempts]
+        failing = [r.lab for r in tried if not r.passed]
+        nxt = (failing or untried or [min(rs, key=lambda r: r.best_percent or 0).lab])[0]
+        out.append({"skill": s, "labs": len(rs), "tried": len(tried), "passed": sum(r.passed for r in rs),
+                    "average_best_percent": round(avg, 1), "practise_next": nxt})
+    return sorted(out, key=lambda d: (d["average_best_percent"], d["skill"]))
+
+
+def flips(before: dict[str, Any] | None, after: dict[str, Any]) -> list[tuple[str, str, str]]:
+    """Checks whose status changed between two reports: (title, old status, new status)."""
+    if not before:
+        return []
+    old = {(c["id"], c["phase"]): c["status"] for c in before.get("checks", [])}
+    out = []
+    for c in after.get("checks", []):
+        prev = old.get((c["id"], c["phase"]))
+        if prev is not None and prev != c["status"]:
+            title = c["title"] + (" (after restart)" if c["phase"] == "after_restart" else "")
+            out.append((title, prev, c["status"]))
+    return out
