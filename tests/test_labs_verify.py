@@ -12,7 +12,11 @@ from .conftest import TEST_LABS, altlab
 
 pytestmark = pytest.mark.docker
 
-LABS = Catalog().all()
+LABS, BROKEN = Catalog().load_all()  # a broken lab must not hide the others: it fails its own test
+
+
+def test_every_lab_manifest_is_valid() -> None:
+    assert not BROKEN, "\n".join(str(e) for e in BROKEN)
 
 
 def _unrunnable_reason(m) -> str | None:

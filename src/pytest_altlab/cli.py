@@ -217,6 +217,21 @@ def cmd_verify(args: argparse.Namespace) -> int:
     return 0 if ok else 1
 
 
+def cmd_workspace(args: argparse.Namespace) -> int:
+    st = _runner(args).running_state()
+    if not st.workspace.is_dir():
+        raise AltlabError(f"lab '{args.lab}' has no workspace", hint="only some labs hand you files to edit")
+    print(st.workspace)
+    return 0
+
+
+def cmd_apply(args: argparse.Namespace) -> int:
+    ctx = _runner(args).apply_workspace(timeout=args.timeout)
+    print(f"applied {ctx.state.workspace / 'compose.override.yaml'}", flush=True)
+    _print_access(ctx)
+    return 0
+
+
 def cmd_reset(args: argparse.Namespace) -> int:
     ctx, how = _runner(args).reset(timeout=args.timeout)
     print(f"{args.lab} is back in its broken state ({how}); hints and the attempt clock start again", flush=True)
@@ -408,6 +423,9 @@ def build_parser() -> argparse.ArgumentParser:
     sp = lab_cmd("logs", "recent logs of the lab's services", cmd_logs)
     sp.add_argument("service", nargs="?")
     sp.add_argument("--tail", type=int, default=100)
+    lab_cmd("workspace", "print the folder of files you edit for this lab (some labs)", cmd_workspace)
+    sp = lab_cmd("apply", "apply your workspace/compose.override.yaml to the running lab", cmd_apply)
+    sp.add_argument("--timeout", type=float, default=180)
     sp = lab_cmd("reset", "put the lab back into its broken state (in place where the lab can, else afresh)",
                  cmd_reset)
     sp.add_argument("--timeout", type=float, default=180)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -13,7 +14,16 @@ from .errors import ManifestError
 from .manifest import FLAVOURS, LabManifest
 from .paths import compose_dir
 
-__all__ = ["ServiceFile", "load_service_file", "render_compose"]
+__all__ = ["ServiceFile", "load_service_file", "render_compose", "free_port"]
+
+
+def free_port() -> int:
+    """A port free on 127.0.0.1 right now (the kernel's pick); a race is caught as PortInUse and retried."""
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
 
 
 @dataclass(frozen=True)
@@ -82,8 +92,12 @@ def _merge(base: Any, over: Any) -> Any:
 
 
 def render_compose(manifest: LabManifest, flavour: str, project: str,
-                   fixed_ports: dict[tuple[str, int], int] | None = None) -> dict[str, Any]:
-    """The compose document for one instance: images of the flavour, loopback-only ports, labels."""
+                   fixed_ports: dict[tuple[str, int], int] | None = None,
+                   allocate: Callable[[], int] | None = None) -> dict[str, Any]:
+    """The compose document for one instance: images of the flavour, loopback-only ports, labels.
+
+    With `allocate`, every port without a fixed host port gets one from it, and `fixed_ports` is filled
+    in: host ports then stay the same across restarts (Docker re-picks ephemeral ones on each restart)."""
     services: dict[str, Any] = {}
     volumes: dict[str, Any] = {}
     for spec in manifest.services:
@@ -99,7 +113,8 @@ def render_compose(manifest: LabManifest, flavour: str, project: str,
             volumes[new] = copy.deepcopy(sf.volumes[old]) or {}
         svc = _merge(svc, copy.deepcopy(spec.compose))
         svc["volumes"] = [_rename_volume(v, {}, manifest.path) for v in svc.get("volumes", [])]
-        svc["ports"] = [_loopback_port(p, spec.name, fixed_ports or {}) for p in svc.get("ports", [])]
+        svc["ports"] = [_loopback_port(p, spec.name, fixed_ports if fixed_ports is not None else {}, allocate)
+                        for p in svc.get("ports", [])]
         labels = svc.setdefault("labels", {})
         labels.update({"io.altlab.lab": manifest.id, "io.altlab.project": project, "io.altlab.flavour": flavour})
         services[spec.name] = svc
@@ -118,9 +133,12 @@ def _rename_volume(v: Any, renames: dict[str, str], lab_dir: Path) -> Any:
     return f"{renames.get(src, src)}:{rest}"
 
 
-def _loopback_port(p: Any, service: str, fixed: dict[tuple[str, int], int]) -> str:
+def _loopback_port(p: Any, service: str, fixed: dict[tuple[str, int], int],
+                   allocate: Callable[[], int] | None) -> str:
     """Every port is published on 127.0.0.1 only; a free host port unless one is asked for."""
     text = str(p)
     target = int(text.rsplit(":", 1)[-1].split("/")[0])
     host = fixed.get((service, target))
+    if host is None and allocate is not None:
+        host = fixed[(service, target)] = allocate()
     return f"127.0.0.1:{host}:{target}" if host else f"127.0.0.1::{target}"

@@ -94,5 +94,13 @@ class LabContext:
         return res.stdout if res.ok else None
 
     def restart(self, services: Sequence[str] | None = None, timeout: float = 180) -> None:
-        self.backend.restart(list(services or self.manifest.restart), timeout)
+        chosen = list(services or self.manifest.restart)
+        if self.manifest.restart_mode == "recreate":
+            self.backend.recreate(chosen, timeout)
+        else:
+            self.backend.restart(chosen, timeout)
         self.invalidate()
+
+    def inspect(self, service: str) -> dict[str, Any]:
+        """The engine's view of the service's container: `docker inspect` (config, state, health)."""
+        return self.backend.inspect(service)

@@ -46,6 +46,12 @@ class InstanceState:
     servers: dict[str, dict[str, str]] = field(default_factory=dict)  # service -> {image, version}
     lab_version: int = 1
     fixed_ports: list[list[Any]] = field(default_factory=list)  # [service, container port, host port]
+    ports: list[list[Any]] = field(default_factory=list)  # every published port, pinned at start
+    overrides: list[str] = field(default_factory=list)  # applied workspace files (compose -f ... -f ...)
+
+    @property
+    def workspace(self) -> Path:
+        return self.dir / "workspace"
 
     @property
     def dir(self) -> Path:

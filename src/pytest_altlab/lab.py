@@ -5,17 +5,27 @@ from __future__ import annotations
 import datetime as dt
 import importlib.util
 import re
+import shutil
 import sys
-from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import yaml
 
 from .backends import Backend, get_backend
-from .composefile import load_service_file, render_compose
+from .composefile import free_port, load_service_file, render_compose
 from .context import LabContext
-from .errors import AltlabError, LabAlreadyRunning, LabNotRunning, ManifestError, StepFailed
+from .errors import (
+    AltlabError,
+    DockerNotInstalled,
+    DockerNotRunning,
+    LabAlreadyRunning,
+    LabNotRunning,
+    ManifestError,
+    PortInUse,
+    StepFailed,
+)
 from .images import ensure_images
 from .instance import InstanceState, project_name, validate_instance
 from .manifest import LabManifest, Step, resolve_params
@@ -26,8 +36,11 @@ Echo = Callable[[str], None]
 PLACEHOLDER = re.compile(r"\{\{\s*([a-zA-Z_][a-zA-Z0-9_]*)\s*\}\}")
 
 
-def render_task(manifest: LabManifest, params: dict[str, str], flavour: str) -> str:
+def render_task(manifest: LabManifest, params: dict[str, str], flavour: str,
+                extra: dict[str, str] | None = None) -> str:
+    """TASK.md with {{ name }} filled from the parameters (and `workspace`, the candidate's folder)."""
     text = manifest.task_file.read_text(encoding="utf-8")
+    params = {**(extra or {}), **params}
 
     def sub(m: re.Match[str]) -> str:
         name = m.group(1)
@@ -58,7 +71,7 @@ class LabRunner:
         return InstanceState.load(self.project)
 
     def backend(self, state: InstanceState) -> Backend:
-        return get_backend(state.backend, state.project, state.compose_file)
+        return get_backend(state.backend, state.project, state.compose_file, [Path(p) for p in state.overrides])
 
     def running_state(self) -> InstanceState:
         st = self.state()
@@ -97,19 +110,32 @@ class LabRunner:
                            started_at=dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds"),
                            servers={svc: {"image": img} for svc, img in images.items()},
                            fixed_ports=[[s, c, h] for (s, c), h in (fixed_ports or {}).items()])
-        doc = render_compose(m, flavour, self.project, fixed_ports)
         st.dir.mkdir(parents=True, exist_ok=True)
-        st.compose_file.write_text(yaml.safe_dump(doc, sort_keys=False))
-        st.save()
+        if (m.path / "workspace").is_dir():  # files the candidate edits on the host (see `altlab apply`)
+            shutil.copytree(m.path / "workspace", st.workspace, dirs_exist_ok=True)
         backend = self.backend(st)
         # From here on, any failure or Ctrl-C removes everything this start created.
         try:
             self.echo(f"starting {m.id} ({flavour}) as compose project {self.project}")
-            backend.up(timeout)
+            for attempt in range(3):
+                ports = dict(fixed_ports or {})
+                doc = render_compose(m, flavour, self.project, ports, allocate=free_port)
+                st.ports = [[s, c, h] for (s, c), h in ports.items()]
+                st.compose_file.write_text(yaml.safe_dump(doc, sort_keys=False))
+                st.save()
+                try:
+                    backend.up(timeout)
+                    break
+                except PortInUse:
+                    # A port we picked was taken before Docker bound it: pick again. A port the
+                    # user pinned is theirs to free, so that error goes straight to them.
+                    if fixed_ports or attempt == 2:
+                        raise
+                    backend.down()
             ctx = LabContext(m, st, backend)
             if apply_break:
                 self.apply_steps(ctx, m.break_steps, "break step")
-            st.task_file.write_text(render_task(m, params, flavour))
+            st.task_file.write_text(render_task(m, params, flavour, {"workspace": str(st.workspace)}))
             st.save()
             return ctx
         except BaseException:
@@ -126,9 +152,14 @@ class LabRunner:
         from .backends.compose import ComposeBackend
 
         backend = self.backend(st) if st else ComposeBackend(self.project, Path("/dev/null"))
-        if st is not None and st.compose_file.exists():
+        try:
+            if st is None or not st.compose_file.exists():
+                raise LabNotRunning(self.manifest.id, self.instance)
             backend.down()
-        else:  # no state: still clear anything labelled with the project
+        except AltlabError as e:
+            if isinstance(e, (DockerNotInstalled, DockerNotRunning)):
+                raise
+            # No state, or compose cannot read the files (e.g. a broken override): go by the label.
             _down_by_label(self.project)
         if st is not None:
             st.remove()
@@ -147,9 +178,25 @@ class LabRunner:
             st.started_at = dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds")
             st.save()
             return ctx, "reset in place"
-        ports = {(s, int(c)): int(h) for s, c, h in st.fixed_ports}
+        # The same host ports as before where they are still free: the candidate's clients keep working.
+        ports = {(s, int(c)): int(h) for s, c, h in (st.ports or st.fixed_ports)}
         self.stop()
         return self.start(flavour=st.flavour, seed=st.seed, fixed_ports=ports, timeout=timeout), "fresh start"
+
+    def apply_workspace(self, timeout: float = 180) -> LabContext:
+        """Merge the candidate's workspace/compose.override.yaml into the running lab (compose -f ... -f ...)."""
+        st = self.running_state()
+        override = st.workspace / "compose.override.yaml"
+        if not override.is_file():
+            raise AltlabError(f"lab '{self.manifest.id}' has no {override}",
+                              hint="only labs that hand you a workspace can be changed with `altlab apply`")
+        check_override(override, [s.name for s in self.manifest.services])
+        trial = get_backend(st.backend, st.project, st.compose_file, [override])
+        trial.validate()  # compose's own schema check: a typo changes nothing
+        st.overrides = [str(override)]
+        st.save()
+        trial.up(timeout)  # compose recreates exactly the services whose definition changed
+        return LabContext(self.manifest, st, trial)
 
     def restart(self, services: Sequence[str] | None = None, timeout: float = 180) -> None:
         ctx = self.context()
@@ -195,6 +242,44 @@ def run_step(ctx: LabContext, step: Step, what: str) -> None:
         out = (res.stdout + res.stderr).strip().splitlines()[-20:]
         raise StepFailed(label, f"exit {res.returncode} in service '{step.service}':\n" + "\n".join(out))
     ctx.invalidate()
+
+
+# What a candidate's override may not do: leave the sandbox, or publish beyond 127.0.0.1.
+_FORBIDDEN_SERVICE_KEYS = {"privileged", "cap_add", "devices", "pid", "ipc", "network_mode", "networks", "ports",
+                           "security_opt", "userns_mode", "cgroup_parent", "volumes_from", "extends", "build",
+                           "image", "container_name", "expose", "links", "external_links"}
+
+
+def check_override(file: Path, services: list[str]) -> None:
+    """The candidate's compose override: valid YAML, known services, and nothing that escapes the lab."""
+    try:
+        data = yaml.safe_load(file.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as e:
+        mark = getattr(e, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "?"
+        raise ManifestError(str(file), "(yaml)", where, f"valid YAML ({getattr(e, 'problem', e)})") from None
+    if not isinstance(data, dict):
+        raise ManifestError(str(file), "(top level)", data, "a mapping with `services:`")
+    for key in data:
+        if key not in ("services", "volumes"):
+            raise ManifestError(str(file), key, data[key], "only `services:` and `volumes:` (named volumes)")
+    for name, svc in (data.get("services") or {}).items():
+        if name not in services:
+            raise ManifestError(str(file), f"services.{name}", name,
+                                "one of the lab's services: " + ", ".join(services))
+        for key in svc or {}:
+            if key in _FORBIDDEN_SERVICE_KEYS:
+                raise ManifestError(str(file), f"services.{name}.{key}", svc[key],
+                                    "a setting that stays inside the lab (not " + key + ")")
+        for vol in (svc or {}).get("volumes", []) or []:
+            src = vol.split(":", 1)[0] if isinstance(vol, str) else (vol or {}).get("source", "")
+            if isinstance(vol, str) and ":" not in vol:
+                continue  # an anonymous volume
+            if str(src).startswith(("/", ".", "~")):
+                raise ManifestError(str(file), f"services.{name}.volumes", vol, "a named volume (no host paths)")
+    for vname, vdef in (data.get("volumes") or {}).items():
+        if isinstance(vdef, dict) and (vdef.get("driver_opts") or vdef.get("external")):
+            raise ManifestError(str(file), f"volumes.{vname}", vdef, "a plain named volume")
 
 
 def probe_versions(ctx: LabContext) -> dict[str, str]:

@@ -33,7 +33,7 @@ GENERATORS = ("password", "suffix", "hex")
 KNOWN_LAB_KEYS = {
     "schema", "id", "title", "version", "summary", "skills", "time_limit", "pass_mark",
     "flavours", "flavour_notes", "services", "parameters", "break", "solution", "hints",
-    "restart", "variants", "reset",
+    "restart", "variants", "reset", "restart_mode",
 }
 
 
@@ -50,6 +50,7 @@ class ParamSpec:
     default: str | None
     secret: bool = False
     generate: str | None = None  # how a per-candidate value is derived from a seed
+    length: int | None = None  # of a generated password / hex value (default 20 / 16)
     description: str = ""
 
 
@@ -103,6 +104,7 @@ class LabManifest:
     reset_steps: tuple[Step, ...]  # back to the fresh state without a teardown (then the break step runs)
     hints: tuple[Hint, ...]
     restart: tuple[str, ...]
+    restart_mode: str  # restart: same containers; recreate: containers removed and created anew (volumes kept)
     variants: tuple[Variant, ...]
 
     @property
@@ -227,8 +229,16 @@ def load_manifest(lab_dir: Path) -> LabManifest:
         reset_steps=_steps(v, lab_dir, data.get("reset", []), "reset", svc_names),
         hints=_hints(v, data.get("hints", [])),
         restart=restart,
+        restart_mode=_choice(v, data, "restart_mode", ("restart", "recreate"), "restart"),
         variants=_variants(v, lab_dir, data.get("variants", []), svc_names),
     )
+
+
+def _choice(v: _V, data: dict[str, Any], key: str, allowed: tuple[str, ...], default: str) -> str:
+    value = data.get(key, default)
+    if value not in allowed:
+        raise v.fail(key, value, "one of " + ", ".join(allowed))
+    return str(value)
 
 
 def _services(v: _V, raw: object) -> tuple[ServiceSpec, ...]:
@@ -265,11 +275,14 @@ def _params(v: _V, raw: object) -> tuple[ParamSpec, ...]:
             raise v.fail(f"{fld}.generate", gen, "one of " + ", ".join(GENERATORS))
         if default is None and gen is None:
             raise v.fail(f"{fld}.default", None, "a default value, or `generate:` to derive one from the seed")
+        length = spec.get("length")
+        if length is not None and (isinstance(length, bool) or not isinstance(length, int) or not 4 <= length <= 64):
+            raise v.fail(f"{fld}.length", length, "a whole number from 4 to 64")
         secret = spec.get("secret", False)
         if not isinstance(secret, bool):
             raise v.fail(f"{fld}.secret", secret, "true or false")
         out.append(ParamSpec(name=name, default=None if default is None else str(default), secret=secret,
-                             generate=gen, description=str(spec.get("description", ""))))
+                             generate=gen, length=length, description=str(spec.get("description", ""))))
     return tuple(out)
 
 
@@ -349,13 +362,13 @@ def _variants(v: _V, lab_dir: Path, raw: object, services: tuple[str, ...]) -> t
 _ALNUM = string.ascii_letters + string.digits
 
 
-def _derive(seed: str, name: str, kind: str) -> str:
+def _derive(seed: str, name: str, kind: str, length: int | None = None) -> str:
     """Deterministic per-seed value: same seed and name, same value, on every machine."""
-    digest = hmac.new(seed.encode(), f"altlab-param:{name}".encode(), hashlib.sha256).digest()
+    digest = hmac.new(seed.encode(), f"altlab-param:{name}".encode(), hashlib.sha512).digest()
     if kind == "password":
-        return "".join(_ALNUM[b % len(_ALNUM)] for b in digest[:20])
+        return "".join(_ALNUM[b % len(_ALNUM)] for b in digest[:length or 20])
     if kind == "hex":
-        return digest.hex()[:16]
+        return digest.hex()[:length or 16]
     return "".join((string.ascii_lowercase + string.digits)[b % 36] for b in digest[:4])  # suffix
 
 
@@ -372,5 +385,5 @@ def resolve_params(manifest: LabManifest, seed: str | None = None) -> dict[str, 
             base = p.default or p.name
             out[p.name] = f"{base}-{_derive(seed or 'altlab', p.name, 'suffix')}"
         else:
-            out[p.name] = _derive(seed or "altlab", p.name, p.generate)
+            out[p.name] = _derive(seed or "altlab", p.name, p.generate, p.length)
     return out

@@ -243,7 +243,8 @@ class Grader:
                 pytest.skip(f"the services did not come back after the restart: {self.restart_error}")
         deps = item.get_closest_marker("depends")
         for dep in deps.args if deps else ():
-            st = self.status_by_phase.get((phase, dep))
+            # A dependency that is not re-run after the restart counts with its first-phase result.
+            st = self.status_by_phase.get((phase, dep), self.status_by_phase.get(("initial", dep)))
             if st != "passed":
                 item.stash[_skip_status_key] = "blocked"
                 pytest.skip(f"blocked: depends on '{dep}', which {_past(st)}")

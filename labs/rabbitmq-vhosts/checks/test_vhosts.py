@@ -7,6 +7,7 @@ READ_ONLY = ("", "^$")  # RabbitMQ treats "" as "^$": both grant nothing
 
 @pytest.mark.points(2)
 @pytest.mark.persistent
+@pytest.mark.look("`rabbitmqctl list_vhosts`; the Virtual Hosts guide")
 def test_vhost_exists(lab, rmq):
     """The vhost exists"""
     vhosts = rmq.vhosts()
@@ -17,6 +18,7 @@ def test_vhost_exists(lab, rmq):
 @pytest.mark.points(4)
 @pytest.mark.persistent
 @pytest.mark.depends("test_vhost_exists")
+@pytest.mark.look("the user's password and its permissions on the vhost (`rabbitmqctl list_permissions -p VHOST`)")
 def test_app_user_round_trip(lab, rmq):
     """The app user logs in on the vhost, declares a queue, publishes and gets a message"""
     p = lab.params
@@ -26,6 +28,7 @@ def test_app_user_round_trip(lab, rmq):
 @pytest.mark.points(2)
 @pytest.mark.persistent
 @pytest.mark.depends("test_vhost_exists")
+@pytest.mark.look("`rabbitmqctl list_user_permissions USER`; the Access Control guide")
 def test_app_permissions_exact(lab, rmq):
     """The app user has exactly .* / .* / .* on the vhost"""
     p = lab.params
@@ -38,6 +41,7 @@ def test_app_permissions_exact(lab, rmq):
 
 @pytest.mark.points(2)
 @pytest.mark.persistent
+@pytest.mark.look("`rabbitmqctl list_user_permissions USER`: look for '/'")
 def test_app_has_no_access_to_default_vhost(lab, rmq):
     """The app user has no access to '/'"""
     p = lab.params
@@ -49,6 +53,7 @@ def test_app_has_no_access_to_default_vhost(lab, rmq):
 
 @pytest.mark.points(2)
 @pytest.mark.persistent
+@pytest.mark.look("`rabbitmqctl list_users` (the tags column); the Management UI guide on user tags")
 def test_ops_has_monitoring_tag_only(lab, rmq):
     """The monitoring user logs into the management API with exactly the monitoring tag"""
     p = lab.params
@@ -64,6 +69,7 @@ def test_ops_has_monitoring_tag_only(lab, rmq):
 @pytest.mark.points(2)
 @pytest.mark.persistent
 @pytest.mark.depends("test_vhost_exists")
+@pytest.mark.look("the three permission patterns (configure, write, read) of the monitoring user on the vhost")
 def test_ops_is_read_only(lab, rmq):
     """The monitoring user has read-only rights on the vhost and cannot publish"""
     p = lab.params
@@ -78,6 +84,7 @@ def test_ops_is_read_only(lab, rmq):
 
 @pytest.mark.points(3)
 @pytest.mark.persistent
+@pytest.mark.look("the guest user and `loopback_users` in /etc/rabbitmq/conf.d/; the Access Control guide")
 def test_guest_cannot_log_in_remotely(lab, rmq):
     """guest cannot log in from outside the node (AMQP and management API)"""
     amqp = rmq.login("guest", "guest", "/")

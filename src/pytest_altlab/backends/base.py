@@ -5,6 +5,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 __all__ = ["Backend", "ExecResult", "ServiceStatus"]
 
@@ -43,6 +44,18 @@ class Backend(ABC):
     @abstractmethod
     def restart(self, services: Sequence[str], timeout: float) -> None:
         """Restart services in place (same containers, same filesystems) and wait until healthy."""
+
+    @abstractmethod
+    def recreate(self, services: Sequence[str], timeout: float) -> None:
+        """Remove the services' containers and create them anew (volumes kept), then wait until healthy."""
+
+    @abstractmethod
+    def validate(self) -> None:
+        """Check the service definitions (with overrides) without touching anything."""
+
+    @abstractmethod
+    def inspect(self, service: str) -> dict[str, Any]:
+        """The engine's view of a service's container (config, state, health, restart policy)."""
 
     @abstractmethod
     def exec(self, service: str, argv: Sequence[str], *, user: str | None = None,

@@ -8,6 +8,7 @@ import signal
 import subprocess
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from .. import docker
 from ..docker import Result
@@ -20,13 +21,15 @@ PROJECT_LABEL = "com.docker.compose.project"
 
 
 class ComposeBackend(Backend):
-    def __init__(self, project: str, compose_file: Path) -> None:
+    def __init__(self, project: str, compose_file: Path, overrides: Sequence[Path] = ()) -> None:
         self.project = project
         self.compose_file = compose_file
+        self.overrides = list(overrides)  # candidate-edited files merged by compose itself
         self.ready_status: list[ServiceStatus] | None = None
 
     def _compose(self, *args: str) -> list[str]:
-        return ["compose", "-p", self.project, "-f", str(self.compose_file), *args]
+        files = [a for f in [self.compose_file, *self.overrides] for a in ("-f", str(f))]
+        return ["compose", "-p", self.project, *files, *args]
 
     def up(self, timeout: float) -> None:
         res = docker.run(self._compose("up", "-d", "--wait", "--wait-timeout", str(int(timeout)),
@@ -79,6 +82,23 @@ class ComposeBackend(Backend):
         if not res.ok:
             raise ServiceNotHealthy(self.project, self._health_report(), timeout)
         self._check_healthy(timeout)
+
+    def recreate(self, services: Sequence[str], timeout: float) -> None:
+        self.ready_status = None
+        # Like `down` + `up` for these services, keeping the network and every volume.
+        docker.run(self._compose("rm", "--stop", "--force", *services), timeout=180)
+        self.up(timeout)
+
+    def validate(self) -> None:
+        res = docker.run(self._compose("config", "--quiet"), check=False, timeout=60)
+        if not res.ok:
+            raise CommandFailed(res.argv, res.returncode, res.stderr,
+                                hint="fix the file and apply again; nothing was changed")
+
+    def inspect(self, service: str) -> dict[str, Any]:
+        res = docker.run(["inspect", self.container(service)], timeout=60)
+        data = json.loads(res.stdout)
+        return dict(data[0]) if data else {}
 
     def exec(self, service: str, argv: Sequence[str], *, user: str | None = None,
              env: dict[str, str] | None = None, input: str | None = None,

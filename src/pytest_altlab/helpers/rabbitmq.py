@@ -1,14 +1,16 @@
-"""RabbitMQ observations for checks: definitions via rabbitmqctl, AMQP logins via pika, the management API."""
+"""RabbitMQ observations for checks: definitions, status and queues via the CLI, AMQP via pika, the management API."""
 
 from __future__ import annotations
 
 import json
 import logging
+import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import quote
 
 import pika
 import pika.exceptions as pex
@@ -69,6 +71,63 @@ class RabbitMQ:
 
     def vhosts_of(self, user: str) -> list[str]:
         return sorted(p["vhost"] for p in self.definitions().get("permissions", []) if p["user"] == user)
+
+    # --- live node state (the CLI answers at once; the management API's node and queue figures
+    #     are statistics that lag up to one collection interval, 5 s by default) ----------------------
+
+    def _cli_json(self, argv: list[str], what: str) -> Any:
+        __tracebackhide__ = True
+        res = self.lab.exec(self.service, argv, timeout=60)
+        text = res.stdout.strip()
+        if not res.ok or not text:
+            tail = (res.stderr or res.stdout).strip().splitlines()[-1:]
+            raise AssertionError(f"could not read {what} with `{' '.join(argv[:2])}` (is the broker running?): {tail}")
+        start = min((i for i in (text.find("{"), text.find("[")) if i >= 0), default=0)
+        return json.loads(text[start:])  # tolerate a banner line before the JSON
+
+    def node_status(self) -> dict[str, Any]:
+        """`rabbitmq-diagnostics status` as JSON: alarms, disk_free_limit, disk_free, config_files ..."""
+        __tracebackhide__ = True
+        argv = ["rabbitmq-diagnostics", "-q", "status", "--formatter", "json"]
+        data: dict[str, Any] = self.lab.cached(("rabbitmq-status", self.service),
+                                               lambda: self._cli_json(argv, "the node status"))
+        return data
+
+    def alarms(self) -> list[str]:
+        """Resource alarms in effect on the node: e.g. ['disk'], ['memory'], or []."""
+        out = []
+        for a in self.node_status().get("alarms", []):
+            out.append(str(a.get("resource", a)) if isinstance(a, dict) else str(a))
+        return sorted(out)
+
+    def queues(self, vhost: str = "/") -> dict[str, dict[str, Any]]:
+        """Queues of a vhost by name, live from `rabbitmqctl list_queues`: type, durable, messages
+        (ready + unacknowledged), consumers, policy, operator_policy, effective_policy_definition (a dict)."""
+        __tracebackhide__ = True
+        argv = ["rabbitmqctl", "-q", "list_queues", "-p", vhost, "name", "type", "durable", "messages",
+                "consumers", "policy", "operator_policy", "effective_policy_definition", "--formatter", "json"]
+
+        def fetch() -> dict[str, dict[str, Any]]:
+            __tracebackhide__ = True
+            res = self.lab.exec(self.service, argv, timeout=60)
+            if not res.ok:
+                tail = (res.stderr or res.stdout).strip().splitlines()[-1:]
+                if "does not exist" in " ".join(tail) or "no_such_vhost" in " ".join(tail):
+                    return {}
+                raise AssertionError(f"could not list the queues of vhost '{vhost}' (is the broker running?): {tail}")
+            text = res.stdout.strip()
+            rows = json.loads(text[text.find("["):]) if "[" in text else []
+            out = {}
+            for r in rows:
+                eff = r.get("effective_policy_definition") or {}
+                if isinstance(eff, list):  # 4.0 renders the definition as a list of [key, value] pairs
+                    eff = {k: v for k, v in eff}
+                r["effective_policy_definition"] = eff
+                out[r["name"]] = r
+            return out
+
+        data: dict[str, dict[str, Any]] = self.lab.cached(("rabbitmq-queues", self.service, vhost), fetch)
+        return data
 
     # --- AMQP --------------------------------------------------------------------------------------
 
@@ -133,6 +192,48 @@ class RabbitMQ:
                 return False, "the publish was accepted"
             return False, "the publish was accepted"
 
+    def publish_confirmed(self, user: str, password: str, vhost: str = "/", within: float = 5.0) -> tuple[bool, str]:
+        """Publish one persistent message with confirms to an exclusive, self-deleting queue and get it
+        back, all within `within` seconds: (worked?, what happened). Leaves nothing behind."""
+        body = f"altlab-probe-{uuid.uuid4().hex}".encode()
+        params = pika.ConnectionParameters(
+            host=self.lab.host, port=self.lab.port(self.service, AMQP_PORT), virtual_host=vhost,
+            credentials=pika.PlainCredentials(user, password, erase_on_connect=True),
+            connection_attempts=1, socket_timeout=within, blocked_connection_timeout=within, heartbeat=0)
+        t0 = time.monotonic()
+        try:
+            conn = pika.BlockingConnection(params)
+        except _REFUSALS as e:
+            return False, f"user '{user}' cannot log in to vhost '{vhost}' ({type(e).__name__})"
+        except pex.AMQPError as e:
+            return False, f"no answer from the broker on AMQP ({type(e).__name__})"
+        try:
+            ch = conn.channel()
+            q = ch.queue_declare(queue="", exclusive=True, auto_delete=True).method.queue
+            ch.confirm_delivery()
+            ch.basic_publish(exchange="", routing_key=q, body=body, mandatory=True,
+                             properties=pika.BasicProperties(delivery_mode=2))
+            _m, _p, got = ch.basic_get(q, auto_ack=True)
+        except pex.ConnectionBlockedTimeout:
+            return False, (f"the broker blocked the publishing connection (connection.blocked) and had not "
+                           f"confirmed the message after {within:g} s")
+        except pex.ChannelClosedByBroker as e:
+            return False, f"the broker refused the publish: {e.reply_code} {e.reply_text}"
+        except (pex.AMQPError, OSError) as e:
+            return False, f"the publish did not complete ({type(e).__name__}: {e})"
+        finally:
+            if conn.is_open:
+                try:
+                    conn.close()
+                except (pex.AMQPError, OSError):
+                    pass
+        took = time.monotonic() - t0
+        if got != body:
+            return False, "the publish was confirmed but the message did not come back from the queue"
+        if took > within:
+            return False, f"the publish was confirmed only after {took:.1f} s (expected within {within:g} s)"
+        return True, f"confirmed and read back in {took:.2f} s"
+
     # --- management HTTP API -------------------------------------------------------------------------
 
     def http(self, path: str, user: str, password: str) -> tuple[int, Any]:
@@ -146,3 +247,31 @@ class RabbitMQ:
             return r.status_code, r.json()
         except ValueError:
             return r.status_code, r.text
+
+    def api_json(self, path: str, user: str = "guest", password: str = "guest") -> Any:
+        """GET on the management API that must succeed: parsed JSON, else an assertion that says why."""
+        __tracebackhide__ = True
+        status, body = self.http(path, user, password)
+        if status == 0:
+            raise AssertionError(f"the management API does not answer on port {HTTP_PORT} (is the broker running?)")
+        if status == 401:
+            raise AssertionError(f"the management API refused the login of '{user}' (HTTP 401)")
+        if status != 200:
+            raise AssertionError(f"the management API answered HTTP {status} to GET /api{path}: {str(body)[:200]}")
+        return body
+
+    def policies(self, vhost: str, *, operator: bool = False, user: str = "guest",
+                 password: str = "guest") -> list[dict[str, Any]]:
+        """Policies (or operator policies) of a vhost from the management API: name, pattern, apply-to,
+        definition (a dict), priority. Policies are read from the schema store: no statistics lag."""
+        __tracebackhide__ = True
+        kind = "operator-policies" if operator else "policies"
+        data: list[dict[str, Any]] = self.api_json(f"/{kind}/{quote(vhost, safe='')}", user, password)
+        return data
+
+    def exchange_exists(self, vhost: str, name: str, user: str = "guest", password: str = "guest") -> bool:
+        __tracebackhide__ = True
+        status, _ = self.http(f"/exchanges/{quote(vhost, safe='')}/{quote(name, safe='')}", user, password)
+        if status == 0:
+            raise AssertionError(f"the management API does not answer on port {HTTP_PORT} (is the broker running?)")
+        return status == 200

@@ -1,0 +1,2 @@
+set -eu
+printf 'host all all all scram-sha-256\n' >> "$PGDATA/pg_hba.conf"
