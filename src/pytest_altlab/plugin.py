@@ -6,7 +6,7 @@ import threading
 import time
 from collections.abc import Generator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -14,12 +14,14 @@ from .catalog import Catalog
 from .context import LabContext
 from .errors import AltlabError, LabNotRunning
 from .lab import LabRunner, probe_versions
-from .manifest import LabManifest
-from .report import LabReport, now, render_table, write_json
+
+if TYPE_CHECKING:
+    from .exam import ExamManifest
+from .report import LabReport, now, render_table, write_json, write_json_doc
 from .scoring import CheckResult, title_from_name
 from .store import Store
 
-__all__ = ["Grader", "grader_key"]
+__all__ = ["Grader", "LabGrading", "grader_key"]
 
 grader_key = pytest.StashKey["Grader"]()
 _phase_key = pytest.StashKey[str]()
@@ -44,7 +46,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     g.addoption("--lab-report", metavar="PATH", help="write the JSON report (schema_version 1) to PATH")
     g.addoption("--lab-persistence", action="store_true",
                 help="restart the lab's services after the first pass and re-run the persistent checks")
-    g.addoption("--lab-mode", choices=("drill", "exam"), default="drill",
+    g.addoption("--exam", metavar="EXAM", help="grade one candidate's labs of an exam (with --candidate)")
+    g.addoption("--candidate", metavar="ID", help="the candidate to grade with --exam")
+    g.addoption("--lab-mode", choices=("drill", "exam"), default=None,
                 help="drill: every check with what to fix and where to look; exam: the candidate sees the "
                      "total and the checks' status only")
     g.addoption("--lab-no-progress", action="store_true",
@@ -56,12 +60,21 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def pytest_load_initial_conftests(early_config: pytest.Config, parser: pytest.Parser, args: list[str]) -> None:
     """Grading is hermetic: only the lab's own conftest.py files load, never those around the caller."""
     ns = early_config.known_args_namespace
-    lab_id = getattr(ns, "lab", None)
-    if not lab_id:
+    lab_id, exam_ref = getattr(ns, "lab", None), getattr(ns, "exam", None)
+    if not lab_id and not exam_ref:
         return
     try:
-        dirs = [Path(p) for p in getattr(ns, "lab_dir", None) or []]
-        ns.confcutdir = str(Catalog(dirs).get(lab_id).checks_dir)
+        catalog = Catalog([Path(p) for p in getattr(ns, "lab_dir", None) or []])
+        if exam_ref:
+            from .exam import find_exam
+
+            dirs = [catalog.get(x.lab).checks_dir for x in find_exam(exam_ref).labs]
+            # Several labs: cut at their common folder, so no conftest around the caller loads.
+            import os
+
+            ns.confcutdir = os.path.commonpath([str(d) for d in dirs])
+        else:
+            ns.confcutdir = str(catalog.get(str(lab_id)).checks_dir)
     except AltlabError:
         pass  # reported properly by pytest_configure
 
@@ -69,25 +82,28 @@ def pytest_load_initial_conftests(early_config: pytest.Config, parser: pytest.Pa
 def pytest_configure(config: pytest.Config) -> None:
     for m in MARKERS:
         config.addinivalue_line("markers", m)
-    lab_id = config.getoption("lab")
-    if not lab_id:
+    lab_id, exam_ref = config.getoption("lab"), config.getoption("exam")
+    if not lab_id and not exam_ref:
         return
     report_path = config.getoption("lab_report")
     try:
-        dirs = [Path(p) for p in config.getoption("lab_dir")] + list(config.getini("altlab_lab_dirs"))
-        manifest = Catalog(dirs).get(lab_id)
-        runner = LabRunner(manifest, config.getoption("lab_instance"))
+        catalog = Catalog([Path(p) for p in config.getoption("lab_dir")] + list(config.getini("altlab_lab_dirs")))
+        if exam_ref:
+            labs, exam = _exam_labs(config, catalog, exam_ref)
+        else:
+            labs, exam = [LabGrading(LabRunner(catalog.get(str(lab_id)), config.getoption("lab_instance")))], None
     except AltlabError as e:
         raise pytest.UsageError(str(e)) from None
     if config.args_source == pytest.Config.ArgsSource.ARGS:
+        what = f"--exam {exam_ref}" if exam_ref else f"--lab {lab_id}"
         raise pytest.UsageError(
-            f"--lab {lab_id} collects the lab's own checks; leave out the paths ({' '.join(config.args)}) "
+            f"{what} collects the lab's own checks; leave out the paths ({' '.join(config.args)}) "
             "and select checks with -k if you need to")
-    config.args[:] = [str(manifest.checks_dir)]
-    grader = Grader(config, manifest, runner, Path(report_path) if report_path else None,
-                    config.getoption("lab_persistence"))
-    grader.mode = config.getoption("lab_mode")
-    grader.record_progress = not config.getoption("lab_no_progress")
+    config.args[:] = [str(lg.manifest.checks_dir) for lg in labs]
+    grader = Grader(labs, Path(report_path) if report_path else None, config.getoption("lab_persistence"))
+    grader.mode = config.getoption("lab_mode") or ("exam" if exam else "drill")
+    grader.record_progress = not config.getoption("lab_no_progress") and exam is None
+    grader.exam = exam
     try:
         grader.connect()
     except LabNotRunning as e:
@@ -97,32 +113,51 @@ def pytest_configure(config: pytest.Config) -> None:
     config.pluginmanager.register(grader, "altlab-grader")
 
 
-def _grader(request: pytest.FixtureRequest) -> Grader:
+def _exam_labs(config: pytest.Config, catalog: Catalog, ref: str) -> tuple[list[LabGrading], ExamManifest]:
+    from .exam import candidate_instance, find_exam
+
+    candidate = config.getoption("candidate")
+    if not candidate:
+        raise AltlabError("--exam needs --candidate ID", hint="the candidate whose labs to grade")
+    exam = find_exam(ref)
+    labs = []
+    for x in exam.labs:
+        lg = LabGrading(LabRunner(catalog.get(x.lab), candidate_instance(exam.id, candidate)))
+        lg.weight, lg.hidden = x.weight, set(x.hidden)
+        labs.append(lg)
+    return labs, exam
+
+
+def _lab_of(request: pytest.FixtureRequest) -> LabGrading:
     g = request.config.stash.get(grader_key, None)
     if g is None:
         pytest.fail("this check needs a running lab: run pytest with --lab LAB", pytrace=False)
-    return g
+    lg = g.lab_for_path(Path(str(request.node.path)))
+    if lg is None:
+        pytest.fail(f"{request.node.path} is not a check of the lab being graded", pytrace=False)
+    return lg
 
 
-@pytest.fixture(scope="session")
+# Module scope: every test module belongs to exactly one lab, also when an exam grades several.
+@pytest.fixture(scope="module")
 def lab(request: pytest.FixtureRequest) -> LabContext:
     """The running lab: parameters, host ports on 127.0.0.1, exec into services."""
-    g = _grader(request)
-    assert g.ctx is not None
-    return g.ctx
+    lg = _lab_of(request)
+    assert lg.ctx is not None
+    return lg.ctx
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def restart_outcome(request: pytest.FixtureRequest) -> RestartOutcome:
     """The results of the persistent checks re-run after the restart (for an after_restart check)."""
-    return RestartOutcome(_grader(request))
+    return RestartOutcome(_lab_of(request))
 
 
 class RestartOutcome:
     """What the after-restart phase found; the `restart_outcome` fixture hands it to checks."""
 
-    def __init__(self, grader: Grader) -> None:
-        self._g = grader
+    def __init__(self, lab: LabGrading) -> None:
+        self._g = lab
 
     @property
     def results(self) -> list[CheckResult]:
@@ -140,31 +175,30 @@ class RestartOutcome:
             raise AssertionError("after the restart these no longer hold:\n" + "\n".join(lines))
 
 
-class Grader:
-    """Registered as a plugin when --lab is given; holds the lab, the results and writes the report."""
+class LabGrading:
+    """One lab being graded: its running instance, its results per phase, its restart."""
 
-    def __init__(self, config: pytest.Config, manifest: LabManifest, runner: LabRunner,
-                 report_path: Path | None, persistence: bool) -> None:
-        self.config = config
-        self.manifest = manifest
+    def __init__(self, runner: LabRunner) -> None:
         self.runner = runner
-        self.report_path = report_path
-        self.persistence = persistence
+        self.manifest = runner.manifest
         self.ctx: LabContext | None = None
         self.results: list[CheckResult] = []
         self.status_by_phase: dict[tuple[str, str], str] = {}
         self.after_restart_ids: set[str] = set()
         self.restarted = False
         self.restart_error: str | None = None
-        self.started_at = now()
-        self._t0: dict[str, float] = {}
-        self.mode = "drill"
-        self.record_progress = True
+        self.weight = 1.0
+        self.hidden: set[str] = set()
+        self._versions: dict[str, str] = {}
+        self._versions_thread: threading.Thread | None = None
+
+    @property
+    def id(self) -> str:
+        return self.manifest.id
 
     def connect(self) -> None:
         self.ctx = self.runner.context()
         # Server versions for the report, probed while the checks run: costs no wall time.
-        self._versions: dict[str, str] = {}
         self._versions_thread = threading.Thread(target=self._probe_versions, daemon=True)
         self._versions_thread.start()
 
@@ -175,32 +209,74 @@ class Grader:
         except AltlabError:
             pass
 
-    def base_report(self) -> LabReport:
+    def restart(self) -> None:
+        assert self.ctx is not None
+        self.restarted = True
+        try:
+            self.ctx.restart()
+        except AltlabError as e:
+            self.restart_error = e.message
+
+    def report(self, mode: str, started_at: str) -> LabReport:
         m = self.manifest
         st = self.ctx.state if self.ctx else None
         servers: dict[str, dict[str, str]] = {k: dict(v) for k, v in (st.servers if st else {}).items()}
-        if self.ctx is not None:
+        if self._versions_thread is not None:
             self._versions_thread.join(timeout=60)
             for svc, version in self._versions.items():
                 servers.setdefault(svc, {})["version"] = version
         params = {}
+        hints = []
         if st:
             secret = {p.name for p in m.parameters if p.secret}
             params = {k: ("***" if k in secret else v) for k, v in st.params.items()}
-        hints = []
-        if st:
             hints = [{"index": h.idx, "cost": h.cost, "shown_at": h.shown_at}
                      for h in Store().hints_used(m.id, st.instance, st.started_at)]
         return LabReport(lab_id=m.id, lab_title=m.title, lab_version=m.version, instance=self.runner.instance,
                          pass_mark=m.pass_mark, flavour=st.flavour if st else "", servers=servers,
-                         parameters=params, started_at=self.started_at, persistence_ran=self.restarted,
-                         hints=hints, mode=self.mode)
+                         parameters=params, started_at=started_at, finished_at=now(),
+                         persistence_ran=self.restarted, hints=hints, mode=mode, checks=list(self.results),
+                         hidden=sorted(self.hidden))
+
+
+class Grader:
+    """Registered as a plugin when --lab or --exam is given: the labs, their results, the report."""
+
+    def __init__(self, labs: list[LabGrading], report_path: Path | None, persistence: bool) -> None:
+        self.labs = labs
+        self.by_id = {lg.id: lg for lg in labs}
+        self.report_path = report_path
+        self.persistence = persistence
+        self.started_at = now()
+        self._t0: dict[str, float] = {}
+        self.mode = "drill"
+        self.record_progress = True
+        self.exam: ExamManifest | None = None
+
+    def connect(self) -> None:
+        for lg in self.labs:
+            lg.connect()
+
+    def lab_for_path(self, path: Path) -> LabGrading | None:
+        for lg in self.labs:
+            if path.is_relative_to(lg.manifest.checks_dir.resolve()) or path.is_relative_to(lg.manifest.checks_dir):
+                return lg
+        return None
+
+    def _lab(self, item: pytest.Item) -> LabGrading:
+        lg = self.lab_for_path(Path(str(item.path)))
+        if lg is None:
+            raise pytest.UsageError(f"{item.nodeid} does not belong to a lab being graded")
+        return lg
 
     def write_failed_report(self, error: str) -> None:
         if self.report_path:
-            rep = self.base_report()
+            if self.exam is not None:
+                doc = self.exam_report(error)
+                write_json_doc(doc, self.report_path)
+                return
+            rep = self.labs[0].report(self.mode, self.started_at)
             rep.error = error
-            rep.finished_at = now()
             write_json(rep, self.report_path)
 
     # --- collection ------------------------------------------------------------------------------
@@ -208,15 +284,18 @@ class Grader:
     @pytest.hookimpl(trylast=True)
     def pytest_collection_modifyitems(self, session: pytest.Session, config: pytest.Config,
                                       items: list[pytest.Item]) -> None:
-        phase1, clones, after = [], [], []
+        phase1: list[pytest.Item] = []
+        clones: list[pytest.Item] = []
+        after: list[pytest.Item] = []
         for item in items:
+            lg = self._lab(item)
             mark = item.get_closest_marker("points")
             if mark is None or not mark.args or not isinstance(mark.args[0], (int, float)):
                 raise pytest.UsageError(f"{item.nodeid}: every check needs @pytest.mark.points(n)")
             cid = _check_id(item)
-            item.user_properties += [("check_id", cid), ("points", mark.args[0])]
+            item.user_properties += [("lab", lg.id), ("check_id", cid), ("points", mark.args[0])]
             if item.get_closest_marker(AFTER_RESTART):
-                self.after_restart_ids.add(cid)
+                lg.after_restart_ids.add(cid)
                 item.stash[_phase_key] = AFTER_RESTART
                 after.append(item)
                 continue
@@ -224,38 +303,32 @@ class Grader:
             phase1.append(item)
             if self.persistence and item.get_closest_marker("persistent") and isinstance(item, pytest.Function):
                 clones.append(_clone(item))
+        # Every lab's first pass, then each lab's restart and re-runs, then the after-restart checks.
         items[:] = phase1 + clones + after
 
     # --- running ---------------------------------------------------------------------------------
 
     @pytest.hookimpl(tryfirst=True)
     def pytest_runtest_setup(self, item: pytest.Item) -> None:
+        lg = self._lab(item)
         phase = item.stash.get(_phase_key, "initial")
         self._t0[item.nodeid] = time.perf_counter()
         if phase == AFTER_RESTART:
             if not self.persistence:
                 item.stash[_skip_status_key] = "not_run"
                 pytest.skip("needs the restart phase: grade with --lab-persistence")
-            if not self.restarted:
-                self._restart()
-            if self.restart_error and _check_id(item) not in self.after_restart_ids:
+            if not lg.restarted:
+                lg.restart()
+            if lg.restart_error and _check_id(item) not in lg.after_restart_ids:
                 item.stash[_skip_status_key] = "error"
-                pytest.skip(f"the services did not come back after the restart: {self.restart_error}")
+                pytest.skip(f"the services did not come back after the restart: {lg.restart_error}")
         deps = item.get_closest_marker("depends")
         for dep in deps.args if deps else ():
             # A dependency that is not re-run after the restart counts with its first-phase result.
-            st = self.status_by_phase.get((phase, dep), self.status_by_phase.get(("initial", dep)))
+            st = lg.status_by_phase.get((phase, dep), lg.status_by_phase.get(("initial", dep)))
             if st != "passed":
                 item.stash[_skip_status_key] = "blocked"
                 pytest.skip(f"blocked: depends on '{dep}', which {_past(st)}")
-
-    def _restart(self) -> None:
-        assert self.ctx is not None
-        self.restarted = True
-        try:
-            self.ctx.restart()
-        except AltlabError as e:
-            self.restart_error = e.message
 
     @pytest.hookimpl(wrapper=True)
     def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo[None]) -> Generator[None, Any, Any]:
@@ -288,37 +361,63 @@ class Grader:
         props = dict(report.user_properties)
         if "status" not in props or (report.when == "teardown" and not report.failed):
             return
+        lg = self.by_id[str(props["lab"])]
         if report.when == "teardown":  # an error after a pass replaces the pass
-            self.results = [r for r in self.results if r.node_id != report.nodeid]
+            lg.results = [r for r in lg.results if r.node_id != report.nodeid]
         r = CheckResult(id=str(props["check_id"]), title=str(props["title"]), points=float(str(props["points"])),
                         status=str(props["status"]), message=str(props["message"]), phase=str(props["phase"]),
                         node_id=report.nodeid, duration=float(str(props["duration"])), look=str(props.get("look", "")))
-        self.results.append(r)
-        self.status_by_phase[(r.phase, r.id)] = r.status
+        lg.results.append(r)
+        lg.status_by_phase[(r.phase, r.id)] = r.status
 
     # --- output ----------------------------------------------------------------------------------
 
     def report(self) -> LabReport:
-        rep = self.base_report()
-        rep.checks = list(self.results)
-        rep.finished_at = now()
-        return rep
+        return self.labs[0].report(self.mode, self.started_at)
+
+    def exam_report(self, error: str | None = None) -> dict[str, Any]:
+        from .exam import weighted_total
+
+        assert self.exam is not None
+        labs = []
+        for lg in self.labs:
+            d = lg.report(self.mode, self.started_at).to_dict()
+            d["weight"] = lg.weight
+            labs.append(d)
+        total = weighted_total(labs, self.exam.pass_mark)
+        return {"schema_version": 1, "kind": "exam",
+                "exam": {"id": self.exam.id, "title": self.exam.title, "version": self.exam.version},
+                "candidate": self.labs[0].runner.instance, "started_at": self.started_at, "finished_at": now(),
+                "percent": total["percent"], "pass_mark": total["pass_mark"], "passed": total["passed"],
+                "error": error, "labs": labs}
 
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:
         tw = terminalreporter._tw
         terminalreporter.section("altlab score")
-        terminalreporter.write(render_table(self.report(), color=tw.hasmarkup, width=min(tw.fullwidth, 140),
-                                            show_messages=self.mode == "drill"))
+        for lg in self.labs:
+            rep = lg.report(self.mode, self.started_at)
+            if self.mode == "exam":  # the candidate's view: visible checks, status only
+                rep.checks = [c for c in rep.checks if c.id not in lg.hidden]
+            terminalreporter.write(render_table(rep, color=tw.hasmarkup, width=min(tw.fullwidth, 140),
+                                                show_messages=self.mode == "drill"))
+        if self.exam is not None:
+            doc = self.exam_report()
+            terminalreporter.write_line(f"exam {self.exam.id}: {doc['percent']:g}% (pass mark {doc['pass_mark']:g}%): "
+                                        f"{'PASSED' if doc['passed'] else 'NOT PASSED'}")
         if self.report_path:
             terminalreporter.write_line(f"report written to {self.report_path}")
 
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
-        report = self.report()
         if self.report_path:  # always written: even when every check errored
-            write_json(report, self.report_path)
-        if self.record_progress and self.ctx is not None and report.checks:
-            st = self.ctx.state
-            Store().add_attempt(self.manifest.id, st.instance, st.started_at, report.to_dict(), self.manifest.skills)
+            if self.exam is not None:
+                write_json_doc(self.exam_report(), self.report_path)
+            else:
+                write_json(self.report(), self.report_path)
+        for lg in self.labs:
+            if self.record_progress and lg.ctx is not None and lg.results:
+                st = lg.ctx.state
+                rep = lg.report(self.mode, self.started_at)
+                Store().add_attempt(lg.id, st.instance, st.started_at, rep.to_dict(), lg.manifest.skills)
 
 
 def _check_id(item: pytest.Item) -> str:

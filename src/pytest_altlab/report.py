@@ -34,6 +34,7 @@ class LabReport:
     error: str | None = None  # the run could not grade at all (e.g. lab not running)
     hints: list[dict[str, Any]] = field(default_factory=list)  # the hint ledger: index, cost, shown_at
     mode: str = "drill"  # drill: every detail; exam: hidden checks and details left out of the candidate view
+    hidden: list[str] = field(default_factory=list)  # check ids shown only to the proctor (exams)
 
     @property
     def score(self) -> Score:
@@ -64,6 +65,7 @@ class LabReport:
             "mode": self.mode,
             "hints": self.hints,
             "hint_penalty": self.hint_penalty,
+            "hidden_checks": self.hidden,
             "checks": [
                 {"id": c.id, "title": c.title, "phase": c.phase, "points": c.points, "awarded": c.awarded,
                  "status": c.status, "message": c.message, "look": c.look, "node_id": c.node_id,
@@ -78,10 +80,14 @@ def now() -> str:
 
 
 def write_json(report: LabReport, path: Path) -> None:
+    write_json_doc(report.to_dict(), path)
+
+
+def write_json_doc(doc: dict[str, Any], path: Path) -> None:
     """Atomic write: a reader never sees half a report."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + f".{os.getpid()}.tmp")
-    tmp.write_text(json.dumps(report.to_dict(), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    tmp.write_text(json.dumps(doc, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     tmp.replace(path)
 
 

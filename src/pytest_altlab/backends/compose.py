@@ -39,7 +39,11 @@ class ComposeBackend(Backend):
         if not res.ok or "Error response from daemon" in res.stderr:
             err = docker.classify(Result(res.argv, res.returncode or 1, res.stdout, res.stderr))
             if isinstance(err, CommandFailed) and self.status():
-                raise ServiceNotHealthy(self.project, self._health_report(), timeout)
+                # Show the engine's own words too (e.g. a refused ulimit): state=created alone says little.
+                said = "\n".join(line for line in res.stderr.splitlines()
+                                 if "Error" in line or "error" in line)[-1500:]
+                details = self._health_report() + (f"\ncompose said:\n{said}" if said else "")
+                raise ServiceNotHealthy(self.project, details, timeout)
             raise err
         self._check_healthy(timeout)
 

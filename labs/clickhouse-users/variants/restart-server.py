@@ -1,0 +1,5 @@
+"""Restart the server (what `altlab restart clickhouse-users` does)."""
+
+
+def apply(lab):
+    lab.restart(["clickhouse"])

@@ -1,0 +1,63 @@
+"""Checks of rabbitmq-disk-alarm: 100 points. They only read: node status via the CLI, one probe publish."""
+
+import pytest
+
+PUBLISH_WITHIN = 5.0  # seconds: a healthy node confirms a single publish in milliseconds
+
+
+def _gb(n) -> str:
+    return f"{int(n) / 1e9:,.2f} GB ({int(n):,} bytes)"
+
+
+def _accepted(lab):
+    """'NGB' may be written as N GB (10^9) or N GiB (2^30): both are the platform's standard."""
+    n = int(lab.params.disk_limit_gb)
+    return n * 10**9, n * 2**30
+
+
+@pytest.mark.points(25)
+@pytest.mark.persistent
+def test_disk_alarm_cleared(lab, rmq):
+    """No resource alarm is in effect on the node"""
+    alarms = rmq.alarms()
+    st = rmq.node_status()
+    detail = ""
+    if "disk" in alarms:
+        detail = (f": free disk space {_gb(st.get('disk_free', 0))} is below the limit in force "
+                  f"{_gb(st.get('disk_free_limit', 0))}")
+    assert not alarms, (f"expected no resource alarm; the node has a {' and '.join(alarms)} alarm in effect"
+                        f"{detail}, so it blocks every publishing connection")
+
+
+@pytest.mark.points(25)
+@pytest.mark.persistent
+def test_disk_limit_in_force(lab, rmq):
+    """The free-disk limit in force is the platform's standard"""
+    low, high = _accepted(lab)
+    limit = int(rmq.node_status().get("disk_free_limit", -1))
+    assert low <= limit <= high, (
+        f"expected the node's free-disk limit to be {lab.params.disk_limit_gb}GB "
+        f"({low:,} bytes, or {high:,} if written as GiB); the limit in force is {_gb(limit)}")
+
+
+@pytest.mark.points(25)
+@pytest.mark.persistent
+def test_confirmed_publish(lab, rmq):
+    """The app user's publish is confirmed within seconds"""
+    p = lab.params
+    alarms = rmq.alarms()
+    # Under an alarm the broker blocks the probe's connection and keeps it (and its queue) until the
+    # alarm clears: say so without publishing, so grading leaves nothing behind on the node.
+    assert not alarms, (f"expected a publish by '{p.app_user}' to be confirmed within {PUBLISH_WITHIN:g} s; "
+                        f"the node has a {' and '.join(alarms)} alarm in effect, so it blocks every "
+                        f"connection that publishes (not tried)")
+    ok, what = rmq.publish_confirmed(p.app_user, p.app_password, "/", within=PUBLISH_WITHIN)
+    assert ok, (f"expected a publish by '{p.app_user}' on vhost '/' to be confirmed within "
+                f"{PUBLISH_WITHIN:g} s; {what}")
+
+
+@pytest.mark.points(25)
+@pytest.mark.after_restart
+def test_fix_survives_restart(restart_outcome):
+    """The fix still holds after a broker restart (it is in the configuration files)"""
+    restart_outcome.assert_all_passed()

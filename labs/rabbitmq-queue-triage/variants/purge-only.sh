@@ -1,0 +1,3 @@
+set -eu
+echo webhooks.retry > "$ANSWER_FILE"
+rabbitmqctl -q purge_queue -p altcraft webhooks.retry
