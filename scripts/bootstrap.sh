@@ -8,6 +8,13 @@ log() { printf '[bootstrap] %s\n' "$*" >&2; }
 
 bash scripts/setup-docker.sh
 
+# Headless Chromium: the tests render the HTML exam reports in a real browser.
+if ! command -v chromium >/dev/null 2>&1; then
+  log "installing chromium from Debian (for the HTML report test)"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null
+fi
+
 PY=${PYTHON:-python3}
 if [ ! -x .venv/bin/python ]; then
   log "creating .venv"

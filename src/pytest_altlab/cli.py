@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import subprocess
 import sys
 import time
 from collections.abc import Callable
@@ -20,6 +21,7 @@ if TYPE_CHECKING:
     from .context import LabContext
     from .lab import LabRunner
     from .manifest import LabManifest
+    from .proctor import ExamRun
 
 __all__ = ["main"]
 
@@ -31,7 +33,8 @@ def _console() -> Console:  # rich is imported lazily: `altlab start` should not
 
 
 def _err(msg: str) -> None:
-    print(msg, file=sys.stderr, flush=True)
+    sys.stderr.write(msg + "\n")  # one write per line: lines from parallel workers never interleave
+    sys.stderr.flush()
 
 
 def _catalog(args: argparse.Namespace) -> Catalog:
@@ -156,6 +159,13 @@ def cmd_task(args: argparse.Namespace) -> int:
 def cmd_shell(args: argparse.Namespace) -> int:
     runner = _runner(args)
     ctx = runner.context()
+    deadline = ctx.state.exam.get("deadline")
+    if deadline:
+        import datetime as dt
+
+        if dt.datetime.now(dt.UTC) > dt.datetime.fromisoformat(deadline):
+            raise AltlabError(f"the time limit of exam '{ctx.state.exam['id']}' has passed ({deadline})",
+                              hint="changes after the time limit do not count; ask the proctor")
     service = args.service or runner.manifest.services[0].name
     names = [s.name for s in runner.manifest.services]
     if service not in names:
@@ -368,6 +378,179 @@ def cmd_solution(args: argparse.Namespace) -> int:
     return 0
 
 
+# --- exams (proctor) -----------------------------------------------------------------------------------
+
+def _exam_run(args: argparse.Namespace) -> ExamRun:
+    from .exam import find_exam
+    from .proctor import ExamRun
+
+    cat = _catalog(args)
+    if not getattr(args, "exam", None):
+        raise AltlabError("name the exam", hint="--exam EXAM (or --key-file for verify-report)")
+    return ExamRun(find_exam(args.exam, cat), cat)
+
+
+def _candidates(args: argparse.Namespace, run: ExamRun) -> list[str]:
+    names = [c for part in (args.candidates or []) for c in part.split(",") if c]
+    if getattr(args, "candidates_file", None):
+        names += [ln.strip() for ln in Path(args.candidates_file).read_text().splitlines() if ln.strip()]
+    if getattr(args, "all", False) or not names:
+        names = sorted(run.require().get("candidates", {}))
+    if not names:
+        raise AltlabError("no candidates given", hint="--candidates alice,bob or --candidates-file FILE")
+    return names
+
+
+def cmd_exam_list(args: argparse.Namespace) -> int:
+    from .exam import exam_ids, find_exam
+
+    for eid in exam_ids():
+        e = find_exam(eid)
+        labs = ", ".join(f"{x.lab} (x{x.weight:g})" for x in e.labs)
+        print(f"{e.id}: {e.title}; {e.time_limit:g} min, pass mark {e.pass_mark:g}%; labs: {labs}")
+    return 0
+
+
+def cmd_exam_start(args: argparse.Namespace) -> int:
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from .proctor import start_candidates
+
+    run = _exam_run(args)
+    names = [c for part in args.candidates for c in part.split(",") if c]
+    if args.candidates_file:
+        names += [ln.strip() for ln in Path(args.candidates_file).read_text().splitlines() if ln.strip()]
+    if not names:
+        raise AltlabError("no candidates given", hint="--candidates alice,bob or --candidates-file FILE")
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  console=_console()) as bar:
+        task = bar.add_task(f"starting {len(names)} candidate(s)", total=len(names))
+
+        def progress(c: str, what: str) -> None:
+            bar.console.print(f"[{c}] {what}", highlight=False, markup=False)
+            if what == "ready" or what.startswith("failed"):
+                bar.advance(task)
+
+        result = start_candidates(run, names, seed=args.seed, parallel=args.parallel, minutes=args.minutes,
+                                  flavour=args.flavour, timeout=args.timeout, progress=progress)
+    failed = {c: r for c, r in result.items() if r != "ready"}
+    data = run.require()
+    print(f"exam {run.exam.id}: {len(result) - len(failed)} ready, {len(failed)} failed; deadline {data['deadline']}")
+    if args.proctor:
+        log = run.dir / "proctor.log"
+        with open(log, "a") as out:
+            subprocess.Popen([sys.executable, "-m", "pytest_altlab.cli", *(_lab_dir_args(args)), "exam", "proctor",
+                              args.exam], stdout=out, stderr=out, stdin=subprocess.DEVNULL, start_new_session=True)
+        print(f"proctor started: grades everyone at the deadline (log: {log})")
+    return 1 if failed else 0
+
+
+def _lab_dir_args(args: argparse.Namespace) -> list[str]:
+    return [a for d in args.lab_dir for a in ("--lab-dir", d)]
+
+
+def cmd_exam_status(args: argparse.Namespace) -> int:
+    from rich.table import Table
+
+    from .proctor import candidate_status
+
+    run = _exam_run(args)
+    rows = candidate_status(run)
+    if args.json:
+        print(json.dumps(rows, indent=2))
+        return 0
+    t = Table(title=f"exam {run.exam.id}")
+    for col in ("candidate", "state", *[x.lab for x in run.exam.labs], "time left", "score", "attempts"):
+        t.add_column(col)
+    for r in rows:
+        left = r["seconds_left"]
+        t.add_row(r["candidate"], r["state"], *[r["labs"][x.lab] for x in run.exam.labs],
+                  f"{left // 60}:{left % 60:02d}", "-" if r["score"] is None else f"{r['score']:g}%",
+                  str(r["attempts"]))
+    _console().print(t)
+    return 0
+
+
+def cmd_exam_sheet(args: argparse.Namespace) -> int:
+    run = _exam_run(args)
+    data = run.require()
+    if args.candidate not in data.get("candidates", {}):
+        raise AltlabError(f"no candidate '{args.candidate}' in exam '{run.exam.id}'")
+    left = max(0, int(run.seconds_left()))
+    print(f"# {run.exam.title}\ncandidate: {args.candidate}; time left: {left // 60} min; "
+          f"pass mark {run.exam.pass_mark:g}%\n")
+    lab_dirs = " ".join(_lab_dir_args(args))
+    for r in run.runners(args.candidate):
+        st = r.running_state()
+        print(f"## {r.manifest.title} ({r.manifest.id})\n")
+        print(st.task_file.read_text(encoding="utf-8").replace(f"altlab shell {r.manifest.id}",
+              f"altlab shell {r.manifest.id} --instance {r.instance}"))
+        print(f"shell: altlab {lab_dirs + ' ' if lab_dirs else ''}shell {r.manifest.id} --instance {r.instance}\n")
+    return 0
+
+
+def cmd_exam_grade(args: argparse.Namespace) -> int:
+    from .proctor import grade_candidates
+
+    run = _exam_run(args)
+    names = _candidates(args, run)
+    result = grade_candidates(run, names, final=args.final, parallel=args.parallel,
+                              progress=lambda c, s: _err(f"[{c}] {s}"))
+    for c, doc in sorted(result.items()):
+        if isinstance(doc, dict):
+            late = " (after the time limit: does not replace the result in time)" if doc.get("after_deadline") else ""
+            print(f"{c}: {doc['percent']:g}% {'PASSED' if doc['passed'] else 'NOT PASSED'} "
+                  f"(attempt {doc['attempt']}){late}")
+        else:
+            print(f"{c}: grading failed: {doc}")
+    print(f"room: {run.dir / 'room.html'} and {run.dir / 'room.csv'}")
+    return 0 if all(isinstance(d, dict) for d in result.values()) else 1
+
+
+def cmd_exam_proctor(args: argparse.Namespace) -> int:
+    from .proctor import proctor_loop
+
+    run = _exam_run(args)
+    _err(f"proctoring {run.exam.id}: grading everyone at {run.require()['deadline']}")
+    proctor_loop(run, parallel=args.parallel, progress=lambda c, s: _err(f"[{c}] {s}"))
+    _err("final grading done")
+    return 0
+
+
+def cmd_exam_stop(args: argparse.Namespace) -> int:
+    from .proctor import stop_candidates
+
+    run = _exam_run(args)
+    stop_candidates(run, _candidates(args, run))
+    print("stopped")
+    return 0
+
+
+def cmd_exam_restart(args: argparse.Namespace) -> int:
+    from .proctor import restart_candidate
+
+    run = _exam_run(args)
+    restart_candidate(run, args.candidate)
+    print(f"{args.candidate}: environment started again (same parameters)")
+    return 0
+
+
+def cmd_exam_verify_report(args: argparse.Namespace) -> int:
+    from .proctor import verify_report
+
+    if args.key_file:
+        key = Path(args.key_file).read_bytes()
+    else:
+        key = _exam_run(args).key()
+    problems = verify_report(Path(args.report), key)
+    if problems:
+        for p in problems:
+            print(f"TAMPERED: {p}")
+        return 1
+    print(f"OK: {args.report} is exactly as signed")
+    return 0
+
+
 def cmd_images(args: argparse.Namespace) -> int:
     from .composefile import load_service_file
     from .images import build_base, build_service
@@ -446,6 +629,54 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--quick", action="store_true", help="skip the near-miss and alternative-route variants")
     sp.add_argument("--flavour", default=os.environ.get("ALTLAB_FLAVOUR", "debian"), choices=["debian", "upstream"])
     sp.set_defaults(fn=cmd_verify)
+    ex = sub.add_parser("exam", help="proctored exams: many candidates, signed reports")
+    esub = ex.add_subparsers(dest="exam_command", required=True)
+    e = esub.add_parser("list", help="the exams")
+    e.set_defaults(fn=cmd_exam_list)
+    e = esub.add_parser("start", help="start every candidate's labs (in parallel)")
+    e.add_argument("exam")
+    e.add_argument("--candidates", action="append", default=[], help="comma-separated candidate ids")
+    e.add_argument("--candidates-file", help="one candidate id per line")
+    e.add_argument("--seed", help="exam seed (default: random); candidates' parameters derive from it")
+    e.add_argument("--parallel", type=int, default=4)
+    e.add_argument("--minutes", type=float, help="override the exam's time limit")
+    e.add_argument("--flavour", default=os.environ.get("ALTLAB_FLAVOUR", "debian"), choices=["debian", "upstream"])
+    e.add_argument("--timeout", type=float, default=300)
+    e.add_argument("--proctor", action="store_true", help="grade everyone automatically at the deadline")
+    e.set_defaults(fn=cmd_exam_start)
+    e = esub.add_parser("status", help="candidates: state, labs, time left, score")
+    e.add_argument("exam")
+    e.add_argument("--json", action="store_true")
+    e.set_defaults(fn=cmd_exam_status)
+    e = esub.add_parser("sheet", help="a candidate's task sheet and how to get a shell")
+    e.add_argument("exam")
+    e.add_argument("candidate")
+    e.set_defaults(fn=cmd_exam_sheet)
+    e = esub.add_parser("grade", help="grade candidates (with the restart phase) into signed bundles")
+    e.add_argument("exam")
+    e.add_argument("--candidates", action="append", default=[])
+    e.add_argument("--all", action="store_true")
+    e.add_argument("--final", action="store_true", help="this is the grading at the time limit")
+    e.add_argument("--parallel", type=int, default=4)
+    e.set_defaults(fn=cmd_exam_grade)
+    e = esub.add_parser("proctor", help="wait for the time limit, then grade everyone (final)")
+    e.add_argument("exam")
+    e.add_argument("--parallel", type=int, default=4)
+    e.set_defaults(fn=cmd_exam_proctor)
+    e = esub.add_parser("stop", help="stop candidates' environments (all by default)")
+    e.add_argument("exam")
+    e.add_argument("--candidates", action="append", default=[])
+    e.add_argument("--all", action="store_true")
+    e.set_defaults(fn=cmd_exam_stop)
+    e = esub.add_parser("restart-candidate", help="start a candidate's environment again, touching no one else")
+    e.add_argument("exam")
+    e.add_argument("candidate")
+    e.set_defaults(fn=cmd_exam_restart)
+    e = esub.add_parser("verify-report", help="detect any edit to a signed report bundle")
+    e.add_argument("report", help="a bundle folder or its report.json")
+    e.add_argument("--exam", help="take the key from this exam's run on this host")
+    e.add_argument("--key-file", help="the exam's key file")
+    e.set_defaults(fn=cmd_exam_verify_report)
     sp = sub.add_parser("images", help="build images ahead of time")
     isub = sp.add_subparsers(dest="images_command", required=True)
     bp = isub.add_parser("build", help="build the debian-flavour images (and their debootstrap bases)")

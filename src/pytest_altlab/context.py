@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
@@ -12,6 +13,12 @@ from .manifest import LabManifest
 __all__ = ["LabContext", "Params"]
 
 T = TypeVar("T")
+
+
+def _clip(v: Any, limit: int = 4000) -> Any:
+    if isinstance(v, str) and len(v) > limit:
+        return v[:limit] + f"... ({len(v) - limit} more characters)"
+    return v
 
 
 class Params:
@@ -52,6 +59,17 @@ class LabContext:
         self.params = Params(state.params)
         self.generation = 0  # bumped on every restart: cached observations become stale
         self._cache: dict[Any, Any] = {}
+        # The raw observations the current check judged (set by the plugin per check): the evidence.
+        # Thread-local: a background probe (server versions) never lands in a check's evidence.
+        self._local = threading.local()
+
+    @property
+    def evidence(self) -> list[dict[str, Any]] | None:
+        return getattr(self._local, "evidence", None)
+
+    @evidence.setter
+    def evidence(self, value: list[dict[str, Any]] | None) -> None:
+        self._local.evidence = value
 
     @property
     def id(self) -> str:
@@ -64,6 +82,11 @@ class LabContext:
     @property
     def instance(self) -> str:
         return self.state.instance
+
+    def record(self, kind: str, **detail: Any) -> None:
+        """Keep a raw observation (command output, API response) as evidence of the current check."""
+        if self.evidence is not None and len(self.evidence) < 50:
+            self.evidence.append({"kind": kind, **{k: _clip(v) for k, v in detail.items()}})
 
     def cached(self, key: Any, compute: Callable[[], T]) -> T:
         """Memoise an observation for this generation (e.g. one definitions export per grading)."""
@@ -86,7 +109,10 @@ class LabContext:
     def exec(self, service: str, cmd: str | Sequence[str], *, user: str | None = None,
              env: dict[str, str] | None = None, input: str | None = None, timeout: float = 120) -> ExecResult:
         argv = ["sh", "-c", cmd] if isinstance(cmd, str) else list(cmd)
-        return self.backend.exec(service, argv, user=user, env=env, input=input, timeout=timeout)
+        res = self.backend.exec(service, argv, user=user, env=env, input=input, timeout=timeout)
+        self.record("exec", service=service, argv=argv, returncode=res.returncode, stdout=res.stdout,
+                    stderr=res.stderr)
+        return res
 
     def read_file(self, service: str, path: str) -> str | None:
         """A file's text in a service container, or None where it does not exist."""

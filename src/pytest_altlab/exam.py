@@ -46,11 +46,11 @@ def exam_ids() -> list[str]:
     return sorted(p.stem for p in exams_dir().glob("*.yaml"))
 
 
-def find_exam(ref: str) -> ExamManifest:
+def find_exam(ref: str, catalog: Catalog | None = None) -> ExamManifest:
     """An exam by id (shipped exams/) or by the path of an exam.yaml."""
     p = Path(ref)
     if p.suffix in (".yaml", ".yml") and p.is_file():
-        return load_exam(p)
+        return load_exam(p, catalog)
     f = exams_dir() / f"{ref}.yaml"
     if not f.is_file():
         import difflib
@@ -58,7 +58,7 @@ def find_exam(ref: str) -> ExamManifest:
         close = difflib.get_close_matches(ref, exam_ids(), n=3)
         raise AltlabError(f"unknown exam '{ref}'", hint=f"did you mean {', '.join(close)}?" if close
                           else "known exams: " + ", ".join(exam_ids()))
-    return load_exam(f)
+    return load_exam(f, catalog)
 
 
 def load_exam(file: Path, catalog: Catalog | None = None) -> ExamManifest:

@@ -48,6 +48,7 @@ class InstanceState:
     fixed_ports: list[list[Any]] = field(default_factory=list)  # [service, container port, host port]
     ports: list[list[Any]] = field(default_factory=list)  # every published port, pinned at start
     overrides: list[str] = field(default_factory=list)  # applied workspace files (compose -f ... -f ...)
+    exam: dict[str, str] = field(default_factory=dict)  # {id, candidate, deadline} for an exam's instance
 
     @property
     def workspace(self) -> Path:

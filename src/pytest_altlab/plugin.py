@@ -68,7 +68,7 @@ def pytest_load_initial_conftests(early_config: pytest.Config, parser: pytest.Pa
         if exam_ref:
             from .exam import find_exam
 
-            dirs = [catalog.get(x.lab).checks_dir for x in find_exam(exam_ref).labs]
+            dirs = [catalog.get(x.lab).checks_dir for x in find_exam(exam_ref, catalog).labs]
             # Several labs: cut at their common folder, so no conftest around the caller loads.
             import os
 
@@ -104,6 +104,12 @@ def pytest_configure(config: pytest.Config) -> None:
     grader.mode = config.getoption("lab_mode") or ("exam" if exam else "drill")
     grader.record_progress = not config.getoption("lab_no_progress") and exam is None
     grader.exam = exam
+    grader.candidate = config.getoption("candidate") or ""
+    if grader.mode == "exam":
+        # The candidate's view is the score table only: no tracebacks or summaries that would show
+        # what a check expected (the proctor's report keeps every detail).
+        config.option.tbstyle = "no"
+        config.option.reportchars = ""
     try:
         grader.connect()
     except LabNotRunning as e:
@@ -119,7 +125,7 @@ def _exam_labs(config: pytest.Config, catalog: Catalog, ref: str) -> tuple[list[
     candidate = config.getoption("candidate")
     if not candidate:
         raise AltlabError("--exam needs --candidate ID", hint="the candidate whose labs to grade")
-    exam = find_exam(ref)
+    exam = find_exam(ref, catalog)
     labs = []
     for x in exam.labs:
         lg = LabGrading(LabRunner(catalog.get(x.lab), candidate_instance(exam.id, candidate)))
@@ -191,6 +197,7 @@ class LabGrading:
         self.hidden: set[str] = set()
         self._versions: dict[str, str] = {}
         self._versions_thread: threading.Thread | None = None
+        self.evidence: dict[str, list[dict[str, Any]]] = {}  # node id -> observations
 
     @property
     def id(self) -> str:
@@ -232,11 +239,13 @@ class LabGrading:
             params = {k: ("***" if k in secret else v) for k, v in st.params.items()}
             hints = [{"index": h.idx, "cost": h.cost, "shown_at": h.shown_at}
                      for h in Store().hints_used(m.id, st.instance, st.started_at)]
+        secrets = [v for k, v in (st.params.items() if st else []) if k in {p.name for p in m.parameters if p.secret}]
+        evidence = {nid: redact(obs, secrets) for nid, obs in self.evidence.items() if obs}
         return LabReport(lab_id=m.id, lab_title=m.title, lab_version=m.version, instance=self.runner.instance,
                          pass_mark=m.pass_mark, flavour=st.flavour if st else "", servers=servers,
                          parameters=params, started_at=started_at, finished_at=now(),
                          persistence_ran=self.restarted, hints=hints, mode=mode, checks=list(self.results),
-                         hidden=sorted(self.hidden))
+                         hidden=sorted(self.hidden), evidence=evidence)
 
 
 class Grader:
@@ -252,6 +261,7 @@ class Grader:
         self.mode = "drill"
         self.record_progress = True
         self.exam: ExamManifest | None = None
+        self.candidate = ""
 
     def connect(self) -> None:
         for lg in self.labs:
@@ -322,6 +332,8 @@ class Grader:
             if lg.restart_error and _check_id(item) not in lg.after_restart_ids:
                 item.stash[_skip_status_key] = "error"
                 pytest.skip(f"the services did not come back after the restart: {lg.restart_error}")
+        if lg.ctx is not None:
+            lg.ctx.evidence = lg.evidence.setdefault(item.nodeid, [])
         deps = item.get_closest_marker("depends")
         for dep in deps.args if deps else ():
             # A dependency that is not re-run after the restart counts with its first-phase result.
@@ -387,7 +399,7 @@ class Grader:
         total = weighted_total(labs, self.exam.pass_mark)
         return {"schema_version": 1, "kind": "exam",
                 "exam": {"id": self.exam.id, "title": self.exam.title, "version": self.exam.version},
-                "candidate": self.labs[0].runner.instance, "started_at": self.started_at, "finished_at": now(),
+                "candidate": self.candidate, "started_at": self.started_at, "finished_at": now(),
                 "percent": total["percent"], "pass_mark": total["pass_mark"], "passed": total["passed"],
                 "error": error, "labs": labs}
 
@@ -418,6 +430,20 @@ class Grader:
                 st = lg.ctx.state
                 rep = lg.report(self.mode, self.started_at)
                 Store().add_attempt(lg.id, st.instance, st.started_at, rep.to_dict(), lg.manifest.skills)
+
+
+def redact(obj: Any, secrets: list[str]) -> Any:
+    """Evidence never carries a secret parameter's value."""
+    if isinstance(obj, str):
+        for s in secrets:
+            if s:
+                obj = obj.replace(s, "***")
+        return obj
+    if isinstance(obj, list):
+        return [redact(x, secrets) for x in obj]
+    if isinstance(obj, dict):
+        return {k: redact(v, secrets) for k, v in obj.items()}
+    return obj
 
 
 def _check_id(item: pytest.Item) -> str:

@@ -35,6 +35,7 @@ class LabReport:
     hints: list[dict[str, Any]] = field(default_factory=list)  # the hint ledger: index, cost, shown_at
     mode: str = "drill"  # drill: every detail; exam: hidden checks and details left out of the candidate view
     hidden: list[str] = field(default_factory=list)  # check ids shown only to the proctor (exams)
+    evidence: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # node id -> raw observations
 
     @property
     def score(self) -> Score:
@@ -69,7 +70,7 @@ class LabReport:
             "checks": [
                 {"id": c.id, "title": c.title, "phase": c.phase, "points": c.points, "awarded": c.awarded,
                  "status": c.status, "message": c.message, "look": c.look, "node_id": c.node_id,
-                 "duration_s": round(c.duration, 3)}
+                 "duration_s": round(c.duration, 3), "evidence": self.evidence.get(c.node_id, [])}
                 for c in self.checks
             ],
         }

@@ -27,6 +27,11 @@ CREATE TABLE IF NOT EXISTS hints (
   idx INTEGER NOT NULL, cost REAL NOT NULL, shown_at TEXT NOT NULL,
   PRIMARY KEY (lab, instance, run, idx)
 );
+CREATE TABLE IF NOT EXISTS exam_attempts (
+  exam TEXT NOT NULL, run_id TEXT NOT NULL, candidate TEXT NOT NULL, attempt INTEGER NOT NULL,
+  graded_at TEXT NOT NULL, percent REAL, passed INTEGER, final INTEGER, after_deadline INTEGER, bundle TEXT,
+  PRIMARY KEY (exam, run_id, candidate, attempt)
+);
 CREATE TABLE IF NOT EXISTS solution_views (
   lab TEXT NOT NULL, instance TEXT NOT NULL, run TEXT, viewed_at TEXT NOT NULL, before_pass INTEGER NOT NULL
 );
@@ -99,6 +104,22 @@ class Store:
 
     def has_passed(self, lab: str, instance: str | None = None) -> bool:
         return any(a.passed and (instance is None or a.instance == instance) for a in self.attempts(lab))
+
+    # --- exam attempts (append-only: a re-grade adds an attempt) ---------------------------------------
+
+    def add_exam_attempt(self, exam: str, run_id: str, candidate: str, attempt: int, doc: dict[str, Any],
+                         final: bool, bundle: str) -> None:
+        with self._db() as con:
+            con.execute("INSERT INTO exam_attempts VALUES (?,?,?,?,?,?,?,?,?,?)",
+                        (exam, run_id, candidate, attempt, doc.get("finished_at") or now(), doc.get("percent"),
+                         int(bool(doc.get("passed"))), int(final), int(bool(doc.get("after_deadline"))), bundle))
+
+    def exam_attempts(self, exam: str) -> list[dict[str, Any]]:
+        with self._db() as con:
+            con.row_factory = sqlite3.Row
+            rows = con.execute("SELECT * FROM exam_attempts WHERE exam=? ORDER BY candidate, attempt",
+                               (exam,)).fetchall()
+        return [dict(r) for r in rows]
 
     # --- hints -------------------------------------------------------------------------------------
 

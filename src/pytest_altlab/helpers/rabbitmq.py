@@ -141,11 +141,14 @@ class RabbitMQ:
         try:
             conn = pika.BlockingConnection(self._params(user, password, vhost))
         except _REFUSALS as e:
-            return Login(False, True, f"refused by the broker ({type(e).__name__}: {e})")
+            result = Login(False, True, f"refused by the broker ({type(e).__name__}: {e})")
         except pex.AMQPError as e:
-            return Login(False, False, f"no answer from the broker on AMQP ({type(e).__name__}: {e!r})")
-        conn.close()
-        return Login(True, False, "logged in")
+            result = Login(False, False, f"no answer from the broker on AMQP ({type(e).__name__}: {e!r})")
+        else:
+            conn.close()
+            result = Login(True, False, "logged in")
+        self.lab.record("amqp-login", user=user, vhost=vhost, ok=result.ok, detail=result.detail)
+        return result
 
     @contextmanager
     def amqp(self, user: str, password: str, vhost: str) -> Iterator[pika.adapters.blocking_connection.BlockingChannel]:
@@ -242,7 +245,9 @@ class RabbitMQ:
         try:
             r = requests.get(url, auth=(user, password), timeout=10)
         except requests.RequestException as e:
+            self.lab.record("http", url=url, user=user, error=type(e).__name__)
             return 0, f"no answer from the management API ({type(e).__name__})"
+        self.lab.record("http", url=url, user=user, status=r.status_code, body=r.text)
         try:
             return r.status_code, r.json()
         except ValueError:

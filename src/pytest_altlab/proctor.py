@@ -1,0 +1,307 @@
+"""A proctored exam run: many candidates on one Docker host, each isolated, graded into signed bundles."""
+
+from __future__ import annotations
+
+import datetime as dt
+import fcntl
+import json
+import os
+import secrets
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from . import __version__, docker
+from .catalog import Catalog
+from .errors import AltlabError
+from .exam import ExamManifest, candidate_instance, candidate_seed
+from .exam_reports import candidate_html, gradescope, rollup_csv, rollup_html, write_junit
+from .images import ensure_images
+from .lab import LabRunner
+from .paths import state_home
+from .report import write_json_doc
+from .signing import sign_bundle, verify_bundle
+from .store import Store
+
+__all__ = ["ExamRun", "start_candidates", "grade_candidates", "verify_report"]
+
+Progress = Callable[[str, str], None]  # (candidate, what happened)
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+class ExamRun:
+    """The state of one exam on this host: ALTLAB_HOME/exams/<id>/ (run.json, key, bundles, room files)."""
+
+    def __init__(self, exam: ExamManifest, catalog: Catalog | None = None) -> None:
+        self.exam = exam
+        self.catalog = catalog or Catalog()
+        self.dir = state_home() / "exams" / exam.id
+        self.file = self.dir / "run.json"
+
+    # --- state, locked across processes (the proctor loop and the CLI may write at once) --------------
+
+    @contextmanager
+    def locked(self) -> Iterator[dict[str, Any]]:
+        self.dir.mkdir(parents=True, exist_ok=True)
+        with open(self.dir / ".lock", "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            data = self.load()
+            yield data
+            tmp = self.file.with_suffix(".tmp")
+            tmp.write_text(json.dumps(data, indent=2, sort_keys=True))
+            tmp.replace(self.file)
+
+    def load(self) -> dict[str, Any]:
+        try:
+            data: dict[str, Any] = json.loads(self.file.read_text())
+            return data
+        except FileNotFoundError:
+            return {}
+
+    def require(self) -> dict[str, Any]:
+        data = self.load()
+        if not data:
+            raise AltlabError(f"exam '{self.exam.id}' has not been started on this host",
+                              hint=f"altlab exam start {self.exam.id} --candidates a,b,c")
+        return data
+
+    def key(self) -> bytes:
+        return (self.dir / "key").read_bytes()
+
+    def begin(self, seed: str | None, minutes: float | None, flavour: str) -> dict[str, Any]:
+        """Create the run (seed, HMAC key, deadline) once; later starts add candidates to it."""
+        with self.locked() as data:
+            if not data:
+                start = _now()
+                limit = minutes if minutes is not None else self.exam.time_limit
+                data.update({
+                    "exam": self.exam.id, "exam_version": self.exam.version, "run_id": secrets.token_hex(6),
+                    "seed": seed or secrets.token_hex(16), "flavour": flavour,
+                    "started_at": start.isoformat(timespec="seconds"),
+                    "deadline": (start + dt.timedelta(minutes=limit)).isoformat(timespec="seconds"),
+                    "candidates": {}, "final_graded": False,
+                })
+                key = self.dir / "key"
+                key.write_bytes(secrets.token_bytes(32))
+                os.chmod(key, 0o600)  # the exam's secret: only the proctor reads it
+            return dict(data)
+
+    def set_candidate(self, cid: str, **fields: Any) -> None:
+        with self.locked() as data:
+            data.setdefault("candidates", {}).setdefault(cid, {}).update(fields)
+
+    def deadline(self) -> dt.datetime:
+        return dt.datetime.fromisoformat(self.require()["deadline"])
+
+    def seconds_left(self) -> float:
+        return (self.deadline() - _now()).total_seconds()
+
+    def runners(self, cid: str) -> list[LabRunner]:
+        inst = candidate_instance(self.exam.id, cid)
+        return [LabRunner(self.catalog.get(x.lab), inst) for x in self.exam.labs]
+
+    def bundles(self, cid: str) -> list[Path]:
+        base = self.dir / "reports" / cid
+        return sorted(base.glob("attempt-*"), key=lambda p: int(p.name.split("-")[1])) if base.is_dir() else []
+
+
+# --- starting ----------------------------------------------------------------------------------------
+
+def start_candidates(run: ExamRun, candidates: list[str], *, seed: str | None = None, parallel: int = 4,
+                     minutes: float | None = None, flavour: str = "debian", timeout: float = 300,
+                     progress: Progress = lambda c, s: None) -> dict[str, str]:
+    """Start every candidate's labs, candidates in parallel; returns candidate -> "ready" or the error."""
+    for c in candidates:
+        candidate_instance(run.exam.id, c)  # validate every id before anything starts
+    data = run.begin(seed, minutes, flavour)
+    for x in run.exam.labs:  # build once, before the threads: no two threads build one image
+        ensure_images(run.catalog.get(x.lab), data["flavour"], echo=lambda s: progress("-", s))
+    for c in candidates:
+        run.set_candidate(c, state="starting", error="")
+
+    def one(c: str) -> str:
+        seed_c = candidate_seed(data["seed"], c)
+        started: list[LabRunner] = []
+        try:
+            for r in run.runners(c):
+                progress(c, f"starting {r.manifest.id}")
+                r.start(flavour=data["flavour"], seed=seed_c, timeout=timeout)
+                started.append(r)
+                st = r.state()
+                if st is not None:  # shells refuse after the deadline; see `altlab shell`
+                    st.exam = {"id": run.exam.id, "candidate": c, "deadline": data["deadline"]}
+                    st.save()
+            run.set_candidate(c, state="ready", error="", ready_at=_now().isoformat(timespec="seconds"))
+            progress(c, "ready")
+            return "ready"
+        except (AltlabError, KeyboardInterrupt) as e:
+            for r in started:
+                r.stop()
+            run.set_candidate(c, state="failed", error=str(e))
+            progress(c, f"failed: {e}")
+            if isinstance(e, KeyboardInterrupt):
+                raise
+            return str(e)
+
+    out: dict[str, str] = {}
+    with ThreadPoolExecutor(max_workers=max(1, parallel)) as pool:
+        futures = {pool.submit(one, c): c for c in candidates}
+        for f in as_completed(futures):
+            out[futures[f]] = f.result()
+    return out
+
+
+def candidate_status(run: ExamRun) -> list[dict[str, Any]]:
+    """Each candidate's state, with 'down' where a lab's containers are gone or stopped."""
+    data = run.require()
+    running = set(docker.run(["ps", "--filter", "label=io.altlab.project", "--format",
+                              '{{.Label "io.altlab.project"}}']).stdout.split())
+    left = (dt.datetime.fromisoformat(data["deadline"]) - _now()).total_seconds()
+    rows = []
+    for cid, info in sorted(data.get("candidates", {}).items()):
+        labs = {}
+        for r in run.runners(cid):
+            labs[r.manifest.id] = "running" if r.project in running else "down"
+        state = info.get("state", "?")
+        if state in ("ready", "graded") and any(v == "down" for v in labs.values()):
+            state = "down"  # an environment that died mid-exam
+        rows.append({"candidate": cid, "state": state, "labs": labs, "seconds_left": max(0, int(left)),
+                     "score": info.get("percent"), "attempts": len(run.bundles(cid)), "error": info.get("error", "")})
+    return rows
+
+
+def restart_candidate(run: ExamRun, cid: str, timeout: float = 300) -> None:
+    """A candidate whose environment died gets it back (same parameters); no one else is touched."""
+    data = run.require()
+    if cid not in data.get("candidates", {}):
+        raise AltlabError(f"no candidate '{cid}' in exam '{run.exam.id}'")
+    for r in run.runners(cid):
+        r.stop()
+    run.set_candidate(cid, state="restarting")
+    result = start_candidates(run, [cid], parallel=1, timeout=timeout)
+    if result[cid] != "ready":
+        raise AltlabError(f"candidate '{cid}' could not be restarted: {result[cid]}")
+
+
+def stop_candidates(run: ExamRun, candidates: list[str]) -> None:
+    for cid in candidates:
+        for r in run.runners(cid):
+            r.stop()
+        run.set_candidate(cid, state="stopped")
+
+
+# --- grading -----------------------------------------------------------------------------------------
+
+def _image_digests(runners: list[LabRunner]) -> dict[str, str]:
+    out = {}
+    for r in runners:
+        st = r.state()
+        for svc, info in (st.servers if st else {}).items():
+            image = info.get("image", "")
+            res = docker.run(["image", "inspect", "--format", "{{.Id}}", image], check=False)
+            out[f"{r.manifest.id}/{svc}"] = f"{image}@{res.stdout.strip()}" if res.ok else image
+    return out
+
+
+def grade_one(run: ExamRun, cid: str, *, final: bool = False) -> dict[str, Any]:
+    """Grade a candidate's labs (with the restart phase) in a fresh pytest process; write a signed bundle."""
+    data = run.require()
+    after_deadline = _now() > dt.datetime.fromisoformat(data["deadline"]) and not final
+    with tempfile.TemporaryDirectory(prefix="altlab-exam-") as tmp:
+        report = Path(tmp) / "report.json"
+        lab_dirs = [a for d in run.catalog.dirs[:-1] for a in ("--lab-dir", str(d.resolve()))]
+        argv = [sys.executable, "-m", "pytest", *lab_dirs, "--exam", str(run.exam.file.resolve()), "--candidate", cid,
+                "--lab-persistence", "--lab-report", str(report), "-q", "-p", "no:cacheprovider",
+                "--rootdir", tmp, "-o", "addopts="]
+        proc = subprocess.run(argv, capture_output=True, text=True, cwd=tmp)
+        if not report.exists():
+            raise AltlabError(f"grading {cid} produced no report", hint=(proc.stdout + proc.stderr)[-1500:])
+        doc: dict[str, Any] = json.loads(report.read_text())
+    attempt = len(run.bundles(cid)) + 1
+    runners = run.runners(cid)
+    doc.update({
+        "attempt": attempt, "final": final, "after_deadline": after_deadline, "run_id": data["run_id"],
+        "deadline": data["deadline"], "checker_version": __version__,
+        "lab_versions": {r.manifest.id: r.manifest.version for r in runners},
+        "image_digests": _image_digests(runners),
+    })
+    bundle = run.dir / "reports" / cid / f"attempt-{attempt}"
+    bundle.mkdir(parents=True, exist_ok=True)
+    write_json_doc(doc, bundle / "report.json")
+    write_json_doc(gradescope(doc), bundle / "results.json")
+    write_junit(doc, bundle / "junit.xml")
+    (bundle / "report.html").write_text(candidate_html(doc, proctor=True), encoding="utf-8")
+    (bundle / "candidate.html").write_text(candidate_html(doc, proctor=False), encoding="utf-8")
+    sign_bundle(bundle, run.key(), data["run_id"])
+    Store().add_exam_attempt(run.exam.id, data["run_id"], cid, attempt, doc, final, str(bundle))
+    fields: dict[str, Any] = {"last_attempt": attempt}
+    if not after_deadline:  # later changes never replace the result taken at the time limit
+        fields.update(state="graded", percent=doc["percent"], passed=doc["passed"])
+    run.set_candidate(cid, **fields)
+    return doc
+
+
+def grade_candidates(run: ExamRun, candidates: list[str], *, final: bool = False, parallel: int = 4,
+                     progress: Progress = lambda c, s: None) -> dict[str, dict[str, Any] | str]:
+    out: dict[str, dict[str, Any] | str] = {}
+
+    def one(c: str) -> dict[str, Any] | str:
+        progress(c, "grading")
+        try:
+            doc = grade_one(run, c, final=final)
+            progress(c, f"{doc['percent']:g}% {'passed' if doc['passed'] else 'not passed'}")
+            return doc
+        except AltlabError as e:
+            progress(c, f"grading failed: {e.message}")
+            return str(e)
+
+    with ThreadPoolExecutor(max_workers=max(1, parallel)) as pool:
+        futures = {pool.submit(one, c): c for c in candidates}
+        for f in as_completed(futures):
+            out[futures[f]] = f.result()
+    if final:
+        with run.locked() as data:
+            data["final_graded"] = True
+    write_room(run)
+    return out
+
+
+def official_report(run: ExamRun, cid: str) -> dict[str, Any] | None:
+    """The result that counts: the final (time-limit) attempt if there is one, else the latest in time."""
+    docs = [json.loads((b / "report.json").read_text()) for b in run.bundles(cid)]
+    final = [d for d in docs if d.get("final")]
+    in_time = [d for d in docs if not d.get("after_deadline")]
+    return (final or in_time or [None])[-1]
+
+
+def write_room(run: ExamRun) -> tuple[Path, Path]:
+    data = run.require()
+    docs = [d for d in (official_report(run, c) for c in sorted(data.get("candidates", {}))) if d]
+    html_path, csv_path = run.dir / "room.html", run.dir / "room.csv"
+    html_path.write_text(rollup_html(run.exam.title, docs), encoding="utf-8")
+    csv_path.write_text(rollup_csv(docs), encoding="utf-8")
+    return html_path, csv_path
+
+
+def proctor_loop(run: ExamRun, *, parallel: int = 4, poll: float = 5.0,
+                 progress: Progress = lambda c, s: None) -> dict[str, dict[str, Any] | str]:
+    """Wait for the time limit, then grade everyone once, as final."""
+    while (left := run.seconds_left()) > 0:
+        time.sleep(min(poll, left))
+    data = run.require()
+    cands = [c for c, i in data.get("candidates", {}).items() if i.get("state") not in ("failed", "stopped")]
+    return grade_candidates(run, cands, final=True, parallel=parallel, progress=progress)
+
+
+def verify_report(bundle: Path, key: bytes) -> list[str]:
+    folder = bundle if bundle.is_dir() else bundle.parent
+    return verify_bundle(folder, key)
