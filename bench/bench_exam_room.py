@@ -1,0 +1,66 @@
+"""Benchmark: how many rabbitmq-vhosts candidate environments one machine holds, and how fast.
+
+Starts N candidates of a one-lab exam in parallel (as `altlab exam start` does), measures the time until
+all are ready, the memory the containers use, then grades all of them (with the restart phase, as the
+final grading does) and measures that. Usage:
+  .venv/bin/python bench/bench_exam_room.py [--candidates 20] [--parallel 6] [--grade-parallel 6]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--candidates", type=int, default=20)
+    ap.add_argument("--parallel", type=int, default=6)
+    ap.add_argument("--grade-parallel", type=int, default=6)
+    ap.add_argument("--lab", default="rabbitmq-vhosts")
+    args = ap.parse_args()
+    home = Path(tempfile.mkdtemp(prefix="altlab-room-"))
+    exam = home / "room.yaml"
+    exam.write_text(f"id: room-bench\ntitle: Room benchmark\ntime_limit: 120\npass_mark: 70\nlabs: [{args.lab}]\n")
+    env = {**os.environ, "ALTLAB_HOME": str(home)}
+    altlab = [sys.executable, "-m", "pytest_altlab.cli"]
+    names = ",".join(f"c{i:02d}" for i in range(1, args.candidates + 1))
+    try:
+        t0 = time.perf_counter()
+        res = subprocess.run([*altlab, "exam", "start", str(exam), "--candidates", names, "--parallel",
+                              str(args.parallel)], env=env, capture_output=True, text=True)
+        t_start = time.perf_counter() - t0
+        print(res.stdout.strip().splitlines()[-1] if res.stdout.strip() else res.stderr[-2000:])
+        stats = subprocess.run(["docker", "stats", "--no-stream", "--format", "{{.MemUsage}}", "--filter",
+                                "label=io.altlab.project"], capture_output=True, text=True).stdout.split("\n")
+        mib = 0.0
+        for line in stats:
+            used = line.split("/")[0].strip()
+            if used.endswith("GiB"):
+                mib += float(used[:-3]) * 1024
+            elif used.endswith("MiB"):
+                mib += float(used[:-3])
+        free = subprocess.run(["free", "-m"], capture_output=True, text=True).stdout.splitlines()[1].split()
+        t0 = time.perf_counter()
+        res = subprocess.run([*altlab, "exam", "grade", str(exam), "--all", "--parallel", str(args.grade_parallel)],
+                             env=env, capture_output=True, text=True)
+        t_grade = time.perf_counter() - t0
+        graded = sum(1 for line in res.stdout.splitlines() if "% " in line)
+        print(f"\n{args.candidates} x {args.lab} on {os.cpu_count()} cores:")
+        print(f"  all ready after            : {t_start:.1f} s   (goal: 20 within 90 s)")
+        print(f"  containers' memory         : {mib:.0f} MiB ({mib / max(1, args.candidates):.0f} MiB each); "
+              f"host used {free[2]} of {free[1]} MiB")
+        print(f"  grading all (with restarts): {t_grade:.1f} s for {graded} candidates   (goal: within 20 s)")
+    finally:
+        subprocess.run([*altlab, "exam", "stop", str(exam), "--all"], env=env, capture_output=True)
+        shutil.rmtree(home, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
