@@ -50,7 +50,7 @@ def test_docker_failures_are_classified(stderr: str, argv: list[str], error: typ
 def test_service_never_healthy_shows_logs_and_leaves_nothing() -> None:
     res = altlab("--lab-dir", str(TEST_LABS), "start", "never-healthy", "--timeout", "8")
     assert res.returncode == 2, res.stderr
-    assert "did not become healthy within 8s" in res.stderr
+    assert "are not healthy (waited up to 8s)" in res.stderr
     assert "sick: state=running health=unhealthy" in res.stderr
     assert "config file /etc/sick.conf is missing" in res.stderr, "the service's last log lines are shown"
     assert "Traceback" not in res.stderr

@@ -98,7 +98,7 @@ class CommandFailed(DockerError):
 class ServiceNotHealthy(DockerError):
     def __init__(self, project: str, details: str, timeout: float) -> None:
         super().__init__(
-            f"lab services of '{project}' did not become healthy within {timeout:.0f}s\n{_indent(details)}",
+            f"lab services of '{project}' are not healthy (waited up to {timeout:.0f}s)\n{_indent(details)}",
             hint="read the logs above; `altlab logs LAB SERVICE` shows more; raise --timeout on a slow machine",
         )
 

@@ -104,6 +104,9 @@ def ensure_images(manifest: LabManifest, flavour: str, echo: Echo = print) -> di
         image = sf.images.get(flavour) or sf.images.get("upstream")
         if image is None:
             raise ImageMissing(f"{spec.use} ({flavour})", flavour)
+        if image == sf.images.get("debian"):  # an upstream flavour that reuses our own Debian-built image
+            images[spec.name] = build_service(sf, echo)
+            continue
         if not image_exists(image):
             echo(f"pulling {image}")
             if not docker.run(["pull", "-q", image], check=False, timeout=600).ok:

@@ -74,7 +74,10 @@ def pytest_load_initial_conftests(early_config: pytest.Config, parser: pytest.Pa
 
             ns.confcutdir = os.path.commonpath([str(d) for d in dirs])
         else:
-            ns.confcutdir = str(catalog.get(str(lab_id)).checks_dir)
+            dirs = [catalog.get(str(lab_id)).checks_dir]
+            ns.confcutdir = str(dirs[0])
+        # Initial conftests come from these paths, not from the caller's `testpaths`.
+        ns.file_or_dir = [str(d) for d in dirs]
     except AltlabError:
         pass  # reported properly by pytest_configure
 
