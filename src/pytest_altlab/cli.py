@@ -77,15 +77,29 @@ def cmd_list(args: argparse.Namespace) -> int:
                            "minutes": m.time_limit, "flavours": list(m.flavours),
                            "skills": list(m.skills), "notes": dict(m.flavour_notes)} for m in labs], indent=2))
         return 0
-    t = Table(title="labs")
-    for col in ("id", "title", "services", "minutes", "points", "flavours"):
-        t.add_column(col)
+    from .store import Store
+
+    store = Store()
+    t = Table(title="labs", show_lines=True)
+    for col in ("id", "title", "services", "min", "points", "flavours", "self-test here"):
+        t.add_column(col, no_wrap=col == "id")
+    notes = []
     for m in labs:
-        images = {f: ", ".join(load_service_file(s.use, m.path).images.get(f, "-") for s in m.services)
-                  for f in m.flavours}
-        flav = "\n".join(f"{f}: {images[f]}" + (f" ({m.note_for(f)})" if m.note_for(f) else "") for f in m.flavours)
-        t.add_row(m.id, m.title, ", ".join(s.name for s in m.services), str(m.time_limit), _points(m), flav)
-    _console().print(t)
+        flav = ", ".join(f + ("*" if m.note_for(f) else "") for f in m.flavours)
+        notes += [f"* {m.id} ({f}): {m.note_for(f)}" for f in m.flavours if m.note_for(f)]
+        runs = store.last_verify(m.id)
+        tested = "\n".join(f"{f}: {'ok' if ok else 'FAILED'} {at[:16]} ({secs:.0f}s)"
+                           for f, (ok, at, secs) in sorted(runs.items())) or "never"
+        t.add_row(m.id, m.title, ", ".join(s.name for s in m.services), str(m.time_limit), _points(m), flav, tested)
+    con = _console()
+    con.print(t)
+    for n in notes:
+        con.print(n, markup=False)
+    if args.images:
+        for m in labs:
+            for s in m.services:
+                sf = load_service_file(s.use, m.path)
+                print(f"{m.id}/{s.name}: " + ", ".join(f"{f}={img}" for f, img in sf.images.items()))
     return 0
 
 
@@ -218,12 +232,16 @@ def cmd_verify(args: argparse.Namespace) -> int:
     labs = cat.all() if args.all else [cat.get(args.lab)] if args.lab else []
     if not labs:
         raise AltlabError("name a lab or use --all")
+    from .store import Store
+
     ok = True
     for m in labs:
         phases = verify_lab(m, flavour=args.flavour, variants=not args.quick, echo=_err,
                             lab_dirs=[Path(d) for d in args.lab_dir])
         print_phases(m.id, phases)
-        ok = ok and all(p.ok for p in phases)
+        lab_ok = all(p.ok for p in phases)
+        Store().add_verify_run(m.id, args.flavour, lab_ok, sum(p.seconds for p in phases))
+        ok = ok and lab_ok
     return 0 if ok else 1
 
 
@@ -581,8 +599,9 @@ def build_parser() -> argparse.ArgumentParser:
         sp.set_defaults(fn=fn)
         return sp
 
-    sp = sub.add_parser("list", help="the labs: id, title, services, minutes, points, flavours")
+    sp = sub.add_parser("list", help="the labs: id, title, services, minutes, points, flavours, self-test")
     sp.add_argument("--json", action="store_true")
+    sp.add_argument("--images", action="store_true", help="also the image of each service per flavour")
     sp.set_defaults(fn=cmd_list)
     sp = lab_cmd("start", "start a lab: containers up, broken state applied, task shown", cmd_start)
     sp.add_argument("--flavour", default=os.environ.get("ALTLAB_FLAVOUR", "debian"), choices=["debian", "upstream"])

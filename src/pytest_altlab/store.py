@@ -32,6 +32,9 @@ CREATE TABLE IF NOT EXISTS exam_attempts (
   graded_at TEXT NOT NULL, percent REAL, passed INTEGER, final INTEGER, after_deadline INTEGER, bundle TEXT,
   PRIMARY KEY (exam, run_id, candidate, attempt)
 );
+CREATE TABLE IF NOT EXISTS verify_runs (
+  lab TEXT NOT NULL, flavour TEXT NOT NULL, ok INTEGER NOT NULL, at TEXT NOT NULL, seconds REAL
+);
 CREATE TABLE IF NOT EXISTS solution_views (
   lab TEXT NOT NULL, instance TEXT NOT NULL, run TEXT, viewed_at TEXT NOT NULL, before_pass INTEGER NOT NULL
 );
@@ -132,6 +135,19 @@ class Store:
     def record_hint(self, lab: str, instance: str, run: str, idx: int, cost: float) -> None:
         with self._db() as con:
             con.execute("INSERT OR IGNORE INTO hints VALUES (?,?,?,?,?,?)", (lab, instance, run, idx, cost, now()))
+
+    # --- self-tests (`altlab verify`) on this machine ------------------------------------------------
+
+    def add_verify_run(self, lab: str, flavour: str, ok: bool, seconds: float) -> None:
+        with self._db() as con:
+            con.execute("INSERT INTO verify_runs VALUES (?,?,?,?,?)", (lab, flavour, int(ok), now(), seconds))
+
+    def last_verify(self, lab: str) -> dict[str, tuple[bool, str, float]]:
+        """flavour -> (ok, when, seconds) of the latest self-test of the lab here."""
+        with self._db() as con:
+            rows = con.execute("SELECT flavour, ok, at, seconds FROM verify_runs WHERE lab=? ORDER BY at",
+                               (lab,)).fetchall()
+        return {str(r[0]): (bool(r[1]), str(r[2]), float(r[3] or 0)) for r in rows}
 
     # --- solution views ----------------------------------------------------------------------------
 
