@@ -350,7 +350,10 @@ class Grader:
         report = yield
         status = None
         if report.when == "setup" and not report.passed:
-            status = item.stash.get(_skip_status_key, "skipped") if report.skipped else "error"
+            # A fixture's own assertion ("server not answering") is about the candidate's state: failed.
+            exc = call.excinfo.value if call.excinfo else None
+            status = (item.stash.get(_skip_status_key, "skipped") if report.skipped
+                      else "failed" if isinstance(exc, AssertionError) else "error")
         elif report.when == "call":
             if report.passed:
                 status = "passed"
