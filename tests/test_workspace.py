@@ -74,6 +74,11 @@ def test_apply_merges_the_override_and_recreate_keeps_named_volumes(labs: Path, 
     assert ctx.port("box", 8080) == port, "host ports are pinned at start: a candidate's client keeps working"
     assert ctx.inspect("box")["Id"] != old_id
     assert (ctx.read_file("box", "/srv/marker") or "").strip() == "kept"
+    # an override the engine refuses at start (a limit above the engine's own) is rolled back
+    override.write_text("services:\n  box:\n    ulimits:\n      nofile: 100000000\n")
+    refused = altlab("--lab-dir", str(labs), "apply", "probe", "--instance", "workspace")
+    assert refused.returncode == 2 and "your change was not applied" in refused.stderr, refused.stderr
+    assert running.context().exec("box", ["true"]).ok, "the lab still runs as before the change"
     # a broken override changes nothing and says where
     override.write_text("services:\n  box:\n    ulimits: [oops\n")
     bad = altlab("--lab-dir", str(labs), "apply", "probe", "--instance", "workspace")

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .errors import AltlabError
+from .errors import AltlabError, LabNotRunning
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -246,7 +246,10 @@ def cmd_verify(args: argparse.Namespace) -> int:
 
 
 def cmd_workspace(args: argparse.Namespace) -> int:
-    st = _runner(args).running_state()
+    runner = _runner(args)
+    st = runner.state()  # also when the services are down: the candidate's files are still there
+    if st is None:
+        raise LabNotRunning(runner.manifest.id, runner.instance)
     if not st.workspace.is_dir():
         raise AltlabError(f"lab '{args.lab}' has no workspace", hint="only some labs hand you files to edit")
     print(st.workspace)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 import subprocess
@@ -77,9 +78,25 @@ def build_base(suite: str, echo: Echo = print, force: bool = False) -> str:
     return image
 
 
+def context_digest(folder: Path) -> str:
+    """A digest of a build folder: an image is rebuilt when its Dockerfile or files change."""
+    h = hashlib.sha256()
+    for p in sorted(folder.rglob("*")):
+        if p.is_file():
+            h.update(str(p.relative_to(folder)).encode() + b"\0" + p.read_bytes() + b"\0")
+    return h.hexdigest()[:16]
+
+
+def _label(image: str) -> str:
+    res = docker.run(["image", "inspect", "--format", '{{index .Config.Labels "io.altlab.context"}}', image],
+                     check=False, timeout=60)
+    return res.stdout.strip() if res.ok else ""
+
+
 def build_service(sf: ServiceFile, echo: Echo = print, force: bool = False) -> str:
     image = sf.images["debian"]
-    if image_exists(image) and not force:
+    digest = context_digest(sf.build) if sf.build else ""
+    if image_exists(image) and not force and (not digest or _label(image) == digest):
         return image
     if not sf.build:
         if image.startswith("altlab/debian:"):  # the plain base image is enough for this service
@@ -88,7 +105,8 @@ def build_service(sf: ServiceFile, echo: Echo = print, force: bool = False) -> s
     build_base(sf.base, echo)
     echo(f"building {image} from Debian packages (once; cached afterwards)")
     ctx = sf.build
-    docker.run(["build", "-q", "--build-arg", f"BASE={base_image(sf.base)}", "-t", image, str(ctx)],
+    docker.run(["build", "-q", "--build-arg", f"BASE={base_image(sf.base)}", "--label", f"io.altlab.context={digest}",
+                "-t", image, str(ctx)],
                timeout=1800, hint=f"the Dockerfile is {ctx / 'Dockerfile'}; containers need the Debian mirror")
     return image
 

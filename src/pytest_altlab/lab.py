@@ -191,11 +191,29 @@ class LabRunner:
             raise AltlabError(f"lab '{self.manifest.id}' has no {override}",
                               hint="only labs that hand you a workspace can be changed with `altlab apply`")
         check_override(override, [s.name for s in self.manifest.services])
-        trial = get_backend(st.backend, st.project, st.compose_file, [override])
+        # The lab runs from a copy of what was applied: editing the workspace file changes nothing
+        # until the next apply, and a refused apply can go back to the last good copy.
+        pending = st.dir / "override.pending.yaml"
+        shutil.copyfile(override, pending)
+        trial = get_backend(st.backend, st.project, st.compose_file, [pending])
         trial.validate()  # compose's own schema check: a typo changes nothing
-        st.overrides = [str(override)]
-        st.save()
-        trial.up(timeout)  # compose recreates exactly the services whose definition changed
+        previous = list(st.overrides)
+        try:
+            trial.up(timeout)  # compose recreates exactly the services whose definition changed
+            applied = st.dir / "override.applied.yaml"
+            pending.replace(applied)
+            st.overrides = [str(applied)]
+            st.save()
+            trial = get_backend(st.backend, st.project, st.compose_file, [applied])
+        except AltlabError as e:
+            # Put the lab back as it was, so the candidate can fix the file and apply again.
+            st.overrides = previous
+            try:
+                self.backend(st).up(timeout)
+            except AltlabError:
+                pass
+            raise AltlabError(f"your change was not applied; the lab runs as before it\n{e}",
+                              hint="fix compose.override.yaml and run `altlab apply` again") from None
         return LabContext(self.manifest, st, trial)
 
     def restart(self, services: Sequence[str] | None = None, timeout: float = 180) -> None:

@@ -90,7 +90,8 @@ class ComposeBackend(Backend):
     def recreate(self, services: Sequence[str], timeout: float) -> None:
         self.ready_status = None
         # Like `down` + `up` for these services, keeping the network and every volume.
-        docker.run(self._compose("rm", "--stop", "--force", *services), timeout=180)
+        # -v removes only anonymous volumes (the new container would get fresh ones anyway), never named ones.
+        docker.run(self._compose("rm", "--stop", "--force", "-v", *services), timeout=180)
         self.up(timeout)
 
     def validate(self) -> None:
