@@ -6,7 +6,9 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -69,3 +71,27 @@ def leftovers(project: str) -> dict[str, list[str]]:
         res = subprocess.run(["docker", *cmd, "--filter", flt], capture_output=True, text=True, check=True)
         out[kind] = res.stdout.split()
     return out
+
+
+def assert_grading_changes_nothing(lab_id: str, digest: Callable[[Any], Any]) -> None:
+    """Start the lab, and show that grading the broken and the solved state (with the restart phase)
+    leaves `digest(runner)` (the lab's own fingerprint of the candidate's state) exactly as it was."""
+    from pytest_altlab.catalog import Catalog
+    from pytest_altlab.grading import grade
+    from pytest_altlab.lab import LabRunner
+
+    r = LabRunner(Catalog().get(lab_id), "readonly-test")
+    r.stop()
+    r.start()
+    try:
+        before = digest(r)
+        _, rep, _ = grade(lab_id, instance="readonly-test", quiet=True)
+        assert rep["score"] == 0
+        assert digest(r) == before
+        r.apply_steps(r.context(), r.manifest.solution_steps, "solution")
+        before = digest(r)
+        _, rep, _ = grade(lab_id, instance="readonly-test", persistence=True, quiet=True)
+        assert rep["score"] == rep["max_score"] == 100, rep
+        assert digest(r) == before
+    finally:
+        assert not any(r.stop().values())

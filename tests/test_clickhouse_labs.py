@@ -6,12 +6,13 @@ import hashlib
 
 import pytest
 
-from pytest_altlab.catalog import Catalog
-from pytest_altlab.grading import grade
 from pytest_altlab.helpers.clickhouse import EventSet, MonthStats, Reply, normalize_expr
 from pytest_altlab.lab import LabRunner
 
+from .conftest import assert_grading_changes_nothing
+
 LABS = ["clickhouse-users", "clickhouse-partitions", "clickhouse-freeze-restore"]
+
 
 
 @pytest.mark.parametrize(("text", "code", "want"), [
@@ -76,18 +77,4 @@ def digest(r: LabRunner) -> str:
 @pytest.mark.docker
 @pytest.mark.parametrize("lab_id", LABS)
 def test_grading_changes_nothing(lab_id: str) -> None:
-    r = LabRunner(Catalog().get(lab_id), "readonly-test")
-    r.stop()
-    r.start()
-    try:
-        before = digest(r)
-        _, rep, _ = grade(lab_id, instance="readonly-test", quiet=True)
-        assert rep["score"] == 0
-        assert digest(r) == before
-        r.apply_steps(r.context(), r.manifest.solution_steps, "solution")
-        before = digest(r)
-        _, rep, _ = grade(lab_id, instance="readonly-test", persistence=True, quiet=True)
-        assert rep["score"] == rep["max_score"] == 100, rep
-        assert digest(r) == before
-    finally:
-        assert not any(r.stop().values())
+    assert_grading_changes_nothing(lab_id, digest)

@@ -8,13 +8,12 @@ import zlib
 
 import pytest
 
-from pytest_altlab.catalog import Catalog
-from pytest_altlab.grading import grade
 from pytest_altlab.helpers.cutycapt import PngError, decode_png
 from pytest_altlab.helpers.ldap import norm_dn
 from pytest_altlab.lab import LabRunner
 
 # --- PNG decoding (pure) ------------------------------------------------------------------------
+from .conftest import assert_grading_changes_nothing
 
 
 def _chunk(kind: bytes, body: bytes) -> bytes:
@@ -116,18 +115,4 @@ def _preview_digest(r: LabRunner) -> str:
 @pytest.mark.parametrize(("lab_id", "digest"), [("ldap-altcraft-directory", _ldap_digest),
                                                  ("cutycapt-xvfb", _preview_digest)])
 def test_grading_changes_nothing(lab_id: str, digest) -> None:
-    r = LabRunner(Catalog().get(lab_id), "readonly-test")
-    r.stop()
-    r.start()
-    try:
-        before = digest(r)
-        _, rep, _ = grade(lab_id, instance="readonly-test", quiet=True)
-        assert rep["score"] == 0
-        assert digest(r) == before
-        r.apply_steps(r.context(), r.manifest.solution_steps, "solution")
-        before = digest(r)
-        _, rep, _ = grade(lab_id, instance="readonly-test", persistence=True, quiet=True)
-        assert rep["score"] == rep["max_score"] == 100, rep
-        assert digest(r) == before
-    finally:
-        assert not any(r.stop().values())
+    assert_grading_changes_nothing(lab_id, digest)
