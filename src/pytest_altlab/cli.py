@@ -727,6 +727,10 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         _err("altlab: interrupted; cleaned up")
         return 130
+    except BrokenPipeError:  # `altlab ... | head`: the reader left; not an error of ours
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
 
 
 if __name__ == "__main__":
