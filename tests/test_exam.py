@@ -107,6 +107,10 @@ def test_room_start_grade_reports_and_signatures(home: dict[str, str]) -> None:
     assert "port published on loopback" in proctor_html and "port published on loopback" not in candidate_view
     assert "<script" not in proctor_html and "http" not in proctor_html.split("<body>")[0]
 
+    # no hints and no reference solution while the exam runs
+    assert "no hints in an exam" in altlab(*L, "hint", "probe", "--instance", "x-probe-exam-bob", env=home).stderr
+    sol = altlab(*L, "solution", "probe", "--give-up", env=home)
+    assert sol.returncode == 2 and "not shown while exam probe-exam" in sol.stderr and "echo" not in sol.stdout
     ok = altlab(*L, "exam", "verify-report", str(bundle), "--exam", EXAM, env=home)
     assert ok.returncode == 0 and "exactly as signed" in ok.stdout
     # edit one number in the report: detected

@@ -271,12 +271,30 @@ def cmd_reset(args: argparse.Namespace) -> int:
     return 0
 
 
+def _exam_instances(lab_id: str) -> list[str]:
+    """Exams running a copy of this lab on this host: no hints or solutions while they last."""
+    import datetime as dt
+
+    from .instance import InstanceState
+    from .paths import state_home
+
+    out = []
+    for f in (state_home() / "instances").glob("*/state.json"):
+        st = InstanceState.load(f.parent.name)
+        if st and st.lab_id == lab_id and st.exam.get("deadline"):
+            if dt.datetime.now(dt.UTC) < dt.datetime.fromisoformat(st.exam["deadline"]) + dt.timedelta(hours=1):
+                out.append(st.exam["id"])
+    return sorted(set(out))
+
+
 def cmd_hint(args: argparse.Namespace) -> int:
     from .drills import next_hint
     from .store import Store
 
     runner = _runner(args)
     st = runner.running_state()
+    if st.exam:
+        raise AltlabError(f"no hints in an exam ('{st.exam['id']}')", hint="hints are for self-study drills")
     store = Store()
     m = runner.manifest
     if args.list:
@@ -382,6 +400,10 @@ def cmd_solution(args: argparse.Namespace) -> int:
 
     runner = _runner(args)
     m = runner.manifest
+    exams = _exam_instances(m.id)
+    if exams:  # a reference solution is never shown while an exam uses the lab on this host
+        raise AltlabError(f"the solution of '{m.id}' is not shown while exam {', '.join(exams)} uses it here",
+                          hint="ask the proctor; it can be viewed after the exam")
     store = Store()
     passed = store.has_passed(m.id)
     if not passed and not args.give_up:
