@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import time
@@ -71,7 +72,7 @@ def container_started_at(project: str) -> str:
 
 
 @pytest.mark.docker
-def test_room_start_grade_reports_and_signatures(home: dict[str, str]) -> None:
+def test_room_start_grade_reports_and_signatures(home: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> None:
     res = altlab(*L, "exam", "start", EXAM, "--candidates", "alice,bob,carol", "--parallel", "3", env=home)
     assert res.returncode == 0, res.stdout + res.stderr
     st = status(home)
@@ -122,16 +123,10 @@ def test_room_start_grade_reports_and_signatures(home: dict[str, str]) -> None:
     # re-grading adds an attempt, never overwrites; SQLite keeps them all
     assert altlab(*L, "exam", "grade", EXAM, "--candidates", "alice", env=home).returncode == 0
     assert (bundle.parent / "attempt-2" / "report.json").is_file()
-    import os
-
     from pytest_altlab.store import Store
 
-    old = os.environ.get("ALTLAB_HOME")
-    os.environ["ALTLAB_HOME"] = home["ALTLAB_HOME"]
-    try:
-        rows = Store().exam_attempts("probe-exam")
-    finally:
-        os.environ["ALTLAB_HOME"] = old or ""
+    monkeypatch.setenv("ALTLAB_HOME", home["ALTLAB_HOME"])
+    rows = Store().exam_attempts("probe-exam")
     assert [(r["candidate"], r["attempt"]) for r in rows] == [("alice", 1), ("alice", 2), ("bob", 1)]
     room = Path(home["ALTLAB_HOME"]) / "exams" / "probe-exam" / "room.csv"
     assert room.read_text().splitlines()[0] == "candidate,probe,total %,result,graded at,final"
@@ -177,11 +172,10 @@ def test_time_limit_grades_automatically_and_later_changes_do_not_count(home: di
 
 
 @pytest.mark.docker
-def test_pytest_exam_candidate_grades_like_lab(home: dict[str, str], pytester: pytest.Pytester) -> None:
+def test_pytest_exam_candidate_grades_like_lab(home: dict[str, str], pytester: pytest.Pytester,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
     assert altlab(*L, "exam", "start", EXAM, "--candidates", "gus", env=home).returncode == 0
-    import os
-
-    os.environ["ALTLAB_HOME"] = home["ALTLAB_HOME"]
+    monkeypatch.setenv("ALTLAB_HOME", home["ALTLAB_HOME"])  # the pytester subprocess inherits it
     report = pytester.path / "r.json"
     res = pytester.runpytest_subprocess(*L, "--exam", EXAM, "--candidate", "gus", "--lab-report", str(report))
     doc = json.loads(report.read_text())
@@ -212,5 +206,3 @@ def test_html_report_renders_in_headless_chromium(home: dict[str, str], tmp_path
                          timeout=120).stdout
     assert '<b id="total">0%</b>' in dom and '<b id="candidate">hal</b>' in dom
 
-
-import os  # noqa: E402  (used by the chromium test's CI check)

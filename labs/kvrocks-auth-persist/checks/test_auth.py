@@ -12,6 +12,7 @@ CONFIG_FILE = "/var/lib/kvrocks/kvrocks.conf"  # the apache/kvrocks image's conf
 
 @pytest.mark.points(20)
 @pytest.mark.persistent
+@pytest.mark.look("`CONFIG GET requirepass` in redis-cli: the value in force, not the one in the file")
 def test_unauthenticated_access_refused(cache):
     """A client without the password is refused"""
     got = cache.probe("GET", "platform:release")
@@ -22,6 +23,7 @@ def test_unauthenticated_access_refused(cache):
 
 @pytest.mark.points(20)
 @pytest.mark.persistent
+@pytest.mark.look("`redis-cli -p 6666 -a SECRET PING`; `CONFIG GET requirepass` (spaces or quotes in the value?)")
 def test_password_login(cache, secret):
     """A client with the platform's secret logs in and gets PONG"""
     got = cache.probe("PING", password=secret)
@@ -32,6 +34,7 @@ def test_password_login(cache, secret):
 @pytest.mark.points(15)
 @pytest.mark.persistent
 @pytest.mark.depends("test_password_login")
+@pytest.mark.look("`CONFIG GET maxclients` / `requirepass`: the file is read only at start; `CONFIG SET`")
 def test_values_in_force(lab, cache, secret):
     """The running server has requirepass = the secret and the wanted maxclients (CONFIG GET)"""
     want = lab.params.maxclients
@@ -47,6 +50,7 @@ def test_values_in_force(lab, cache, secret):
 
 @pytest.mark.points(15)
 @pytest.mark.persistent
+@pytest.mark.look("the maxclients and requirepass lines of /var/lib/kvrocks/kvrocks.conf; `CONFIG REWRITE`")
 def test_settings_in_config_file(lab, secret):
     """kvrocks.conf sets requirepass to the secret and the wanted maxclients"""
     want = lab.params.maxclients

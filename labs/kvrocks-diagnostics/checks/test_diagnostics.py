@@ -26,6 +26,7 @@ CLIENT_SLACK = 2         # before the kill: workers + stale + the candidate's ow
 
 
 @pytest.mark.points(15)
+@pytest.mark.look("the SCAN pattern: which other key names does it match too? `redis-cli --scan --pattern`")
 def test_campaign_key_count(lab, answers, dataset):
     """The answer file has the number of keys of the campaign"""
     cid = lab.params.campaign_id
@@ -38,6 +39,7 @@ def test_campaign_key_count(lab, answers, dataset):
 
 
 @pytest.mark.points(10)
+@pytest.mark.look("`INFO commandstats` (cmdstat_keys, cmdstat_scan); `--scan` in `redis-cli --help`")
 def test_counted_with_scan(cache):
     """Keys were counted with SCAN, never with KEYS (INFO commandstats)"""
     calls = cache.command_calls()
@@ -50,6 +52,7 @@ def test_counted_with_scan(cache):
 
 
 @pytest.mark.points(10)
+@pytest.mark.look("the used_memory_rss field of `INFO memory` (not used_memory); the answer format in TASK.md")
 def test_used_memory_answer(cache, answers):
     """The answer file has the server's used memory (used_memory_rss), within 30%"""
     raw = answers.get("used_memory_rss")
@@ -65,6 +68,7 @@ def test_used_memory_answer(cache, answers):
 
 
 @pytest.mark.points(10)
+@pytest.mark.look("connected_clients of `INFO clients`, read before any CLIENT KILL")
 def test_connected_clients_answer(lab, answers):
     """The answer file has the number of connected clients before the kill, within 2"""
     p = lab.params
@@ -78,6 +82,7 @@ def test_connected_clients_answer(lab, answers):
 
 @pytest.mark.points(15)
 @pytest.mark.persistent
+@pytest.mark.look("`CLIENT LIST` (the name and id fields); the CLIENT KILL command's filters")
 def test_stale_workers_gone(lab, cache):
     """No client named stale-worker is connected"""
     name = lab.params.stale_name
@@ -89,6 +94,7 @@ def test_stale_workers_gone(lab, cache):
 
 @pytest.mark.points(10)
 @pytest.mark.depends("test_stale_workers_gone")
+@pytest.mark.look("the CLIENT KILL filters: one client (ID, ADDR) vs many (TYPE); a restart drops every client")
 def test_campaign_workers_still_connected(lab, cache):
     """The live campaign-worker clients were left alone"""
     p = lab.params
@@ -103,6 +109,7 @@ def test_campaign_workers_still_connected(lab, cache):
 @pytest.mark.points(30)
 @pytest.mark.persistent
 @pytest.mark.depends("test_stale_workers_gone")
+@pytest.mark.look("your shell history: DEL, UNLINK, FLUSHDB, FLUSHALL; a diagnostics round only reads")
 def test_no_data_lost(cache, dataset):
     """Every key that was on the server is still there"""
     lost = []

@@ -39,6 +39,7 @@ def _existing_tables(lab, pg):
 
 @pytest.mark.points(10)
 @pytest.mark.persistent
+@pytest.mark.look("`pg_restore -l DUMP` lists what the dump holds; `\\dt` in psql on the database")
 def test_tables_back(lab, pg):
     """The database has its tables customers and orders"""
     tables = _existing_tables(lab, pg)
@@ -50,6 +51,7 @@ def test_tables_back(lab, pg):
 @pytest.mark.points(30)
 @pytest.mark.persistent
 @pytest.mark.depends("test_tables_back")
+@pytest.mark.look("a partial restore (-t, --data-only) vs the whole dump; count(*) per table; the pg_restore docs")
 def test_rows_restored(lab, pg):
     """Every row is back, exactly as in the dump"""
     problems = []
@@ -66,6 +68,7 @@ def test_rows_restored(lab, pg):
 @pytest.mark.points(20)
 @pytest.mark.persistent
 @pytest.mark.depends("test_tables_back")
+@pytest.mark.look("`\\d TABLE` in psql; the post-data section of the dump (`pg_restore -l`, --section)")
 def test_constraints_restored(lab, pg):
     """Keys, the foreign key, the check, NOT NULLs and the index on orders.customer_id are back"""
     db = lab.params.db_name
@@ -94,6 +97,7 @@ def test_constraints_restored(lab, pg):
 @pytest.mark.points(25)
 @pytest.mark.persistent
 @pytest.mark.depends("test_tables_back")
+@pytest.mark.look("the SEQUENCE SET entries of `pg_restore -l DUMP`; last_value in pg_sequences")
 def test_sequences_continue(lab, pg):
     """The id sequences continue where they were when the dump was taken"""
     problems = []
@@ -120,6 +124,7 @@ def test_sequences_continue(lab, pg):
 @pytest.mark.points(15)
 @pytest.mark.persistent
 @pytest.mark.depends("test_tables_back")
+@pytest.mark.look("the Owner column of `\\dt` in psql; what pg_restore's --no-owner does to ownership")
 def test_app_reads_its_data(lab, pg):
     """The app role owns its tables and reads them when it logs in from outside the container"""
     p = lab.params

@@ -6,6 +6,7 @@ import pytest
 
 @pytest.mark.points(25)
 @pytest.mark.persistent
+@pytest.mark.look("`SHOW listen_addresses` (postgresql.conf, needs a restart); pg_hba_file_rules; the server log")
 def test_app_logs_in(lab, pg):
     """The market role logs in to the market database from outside the container"""
     p = lab.params
@@ -17,6 +18,7 @@ def test_app_logs_in(lab, pg):
 
 @pytest.mark.points(10)
 @pytest.mark.persistent
+@pytest.mark.look("`\\l` in psql (the Owner column); the CREATE DATABASE docs")
 def test_database_owned_by_market(lab, pg):
     """The market database exists and is owned by the market role"""
     p = lab.params
@@ -28,6 +30,7 @@ def test_database_owned_by_market(lab, pg):
 
 @pytest.mark.points(15)
 @pytest.mark.persistent
+@pytest.mark.look("`SHOW password_encryption` when the password is set; rolpassword in pg_authid")
 def test_password_stored_as_scram(lab, pg):
     """The market role's password is stored as a SCRAM-SHA-256 verifier"""
     p = lab.params
@@ -45,6 +48,7 @@ def test_password_stored_as_scram(lab, pg):
 @pytest.mark.points(10)
 @pytest.mark.persistent
 @pytest.mark.depends("test_app_logs_in")
+@pytest.mark.look("the auth method of the pg_hba.conf line that matches (`SELECT * FROM pg_hba_file_rules`)")
 def test_wrong_password_refused(lab, pg):
     """A wrong password for the market role is refused"""
     p = lab.params
@@ -55,6 +59,7 @@ def test_wrong_password_refused(lab, pg):
 @pytest.mark.points(15)
 @pytest.mark.persistent
 @pytest.mark.depends("test_app_logs_in")
+@pytest.mark.look("every host line of pg_hba.conf (first match wins): its database and user columns")
 def test_only_market_role_reaches_market(lab, pg):
     """From the network, only the market role gets into the market database, and only into it"""
     p = lab.params
@@ -67,6 +72,7 @@ def test_only_market_role_reaches_market(lab, pg):
 
 @pytest.mark.points(10)
 @pytest.mark.persistent
+@pytest.mark.look("`\\l` in psql (the Access privileges column); the GRANT docs on database privileges")
 def test_connect_revoked_from_public(lab, pg):
     """CONNECT on the market database is revoked from PUBLIC"""
     p = lab.params

@@ -17,6 +17,7 @@ def _accepted(lab):
 
 @pytest.mark.points(25)
 @pytest.mark.persistent
+@pytest.mark.look("`rabbitmq-diagnostics alarms` / `status`, or the UI's Overview; the Free Disk Space Alarms guide")
 def test_disk_alarm_cleared(lab, rmq):
     """No resource alarm is in effect on the node"""
     alarms = rmq.alarms()
@@ -31,6 +32,7 @@ def test_disk_alarm_cleared(lab, rmq):
 
 @pytest.mark.points(25)
 @pytest.mark.persistent
+@pytest.mark.look("disk_free_limit in /etc/rabbitmq/conf.d/ (later files win); `rabbitmq-diagnostics status`")
 def test_disk_limit_in_force(lab, rmq):
     """The free-disk limit in force is the platform's standard"""
     low, high = _accepted(lab)
@@ -42,6 +44,7 @@ def test_disk_limit_in_force(lab, rmq):
 
 @pytest.mark.points(25)
 @pytest.mark.persistent
+@pytest.mark.look("resource alarms block publishers (the UI's Connections page: state blocked); the Alarms guide")
 def test_confirmed_publish(lab, rmq):
     """The app user's publish is confirmed within seconds"""
     p = lab.params

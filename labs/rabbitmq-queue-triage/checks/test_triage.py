@@ -55,6 +55,7 @@ def _queue(rmq, q):
 
 @pytest.mark.points(15)
 @pytest.mark.persistent
+@pytest.mark.look("`rabbitmqctl list_vhosts`, then `list_queues -p VHOST name messages consumers`")
 def test_answer_names_the_queue(lab, culprit):
     """The answer file names the queue that piled up"""
     path = lab.params.answer_file
@@ -69,6 +70,7 @@ def test_answer_names_the_queue(lab, culprit):
 
 @pytest.mark.points(20)
 @pytest.mark.persistent
+@pytest.mark.look("`rabbitmqctl list_policies -p VHOST`: pattern and definition; the Policies guide")
 def test_capping_policy_exists(lab, rmq, culprit):
     """A policy that caps the queue exists"""
     found = _candidates(lab, rmq, culprit)
@@ -84,6 +86,7 @@ def test_capping_policy_exists(lab, rmq, culprit):
 @pytest.mark.points(15)
 @pytest.mark.persistent
 @pytest.mark.depends("test_capping_policy_exists")
+@pytest.mark.look("`list_queues -p VHOST name policy effective_policy_definition`; priority in the Policies guide")
 def test_policy_applies_to_queue(lab, rmq, culprit):
     """The capping policy is the one in force on the queue"""
     q = _queue(rmq, culprit)
@@ -108,6 +111,7 @@ def test_policy_applies_to_queue(lab, rmq, culprit):
 
 @pytest.mark.points(20)
 @pytest.mark.persistent
+@pytest.mark.look("the messages column of `rabbitmqctl list_queues -p VHOST`; purging vs deleting a queue")
 def test_queue_is_empty(lab, rmq, culprit):
     """The queue was purged: it exists and holds no messages"""
     q = _queue(rmq, culprit)
@@ -118,6 +122,7 @@ def test_queue_is_empty(lab, rmq, culprit):
 @pytest.mark.points(10)
 @pytest.mark.persistent
 @pytest.mark.depends("test_queue_is_empty")
+@pytest.mark.look("`rabbitmqctl list_queues -p VHOST name messages`: purge only the one queue, delete none")
 def test_other_queues_untouched(rmq, layout, culprit):
     """The other queues still exist and keep their messages"""
     bad = []
