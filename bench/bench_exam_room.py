@@ -3,7 +3,7 @@
 Starts N candidates of a one-lab exam in parallel (as `altlab exam start` does), measures the time until
 all are ready, the memory the containers use, then grades all of them (with the restart phase, as the
 final grading does) and measures that. Usage:
-  .venv/bin/python bench/bench_exam_room.py [--candidates 20] [--parallel 6] [--grade-parallel 6]
+  .venv/bin/python bench/bench_exam_room.py [--candidates 20] [--parallel 6] [--grade-parallel CORES+1]
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--candidates", type=int, default=20)
     ap.add_argument("--parallel", type=int, default=6)
-    ap.add_argument("--grade-parallel", type=int, default=6)
+    ap.add_argument("--grade-parallel", type=int, default=(os.cpu_count() or 2) + 1)
     ap.add_argument("--lab", default="rabbitmq-vhosts")
     args = ap.parse_args()
     home = Path(tempfile.mkdtemp(prefix="altlab-room-"))
