@@ -426,16 +426,17 @@ class Grader:
             terminalreporter.write_line(f"report written to {self.report_path}")
 
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
+        # Each lab's report is built once, then written and recorded (it reads SQLite and redacts evidence).
+        reports = {lg.id: lg.report(self.mode, self.started_at) for lg in self.labs}
         if self.report_path:  # always written: even when every check errored
             if self.exam is not None:
                 write_json_doc(self.exam_report(), self.report_path)
             else:
-                write_json(self.report(), self.report_path)
+                write_json(reports[self.labs[0].id], self.report_path)
         for lg in self.labs:
             if self.record_progress and lg.ctx is not None and lg.results:
                 st = lg.ctx.state
-                rep = lg.report(self.mode, self.started_at)
-                Store().add_attempt(lg.id, st.instance, st.started_at, rep.to_dict(), lg.manifest.skills)
+                Store().add_attempt(lg.id, st.instance, st.started_at, reports[lg.id].to_dict(), lg.manifest.skills)
 
 
 def redact(obj: Any, secrets: list[str]) -> Any:
