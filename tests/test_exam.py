@@ -53,6 +53,19 @@ def home(tmp_path: Path) -> Iterator[dict[str, str]]:
     altlab(*L, "exam", "stop", EXAM, env=env)
 
 
+def project_of(env: dict[str, str], candidate: str) -> str:
+    """The compose project of a candidate's probe lab in that state folder (names carry the folder's tag)."""
+    from pytest_altlab.exam import candidate_instance
+    from pytest_altlab.instance import project_name
+
+    old = os.environ.get("ALTLAB_HOME")
+    os.environ["ALTLAB_HOME"] = env["ALTLAB_HOME"]
+    try:
+        return project_name("probe", candidate_instance("probe-exam", candidate))
+    finally:
+        os.environ["ALTLAB_HOME"] = old or ""
+
+
 def status(env: dict[str, str]) -> dict[str, dict]:
     res = altlab(*L, "exam", "status", EXAM, "--json", env=env)
     assert res.returncode == 0, res.stderr
@@ -84,12 +97,12 @@ def test_room_start_grade_reports_and_signatures(home: dict[str, str], monkeypat
         r = altlab(*L, "shell", "probe", "--instance", f"x-probe-exam-{cand}", "--", "sh", "-c",
                    f"echo {value} > /srv/answer", env=home)
         assert r.returncode == 0, r.stderr
-    carol_before = container_started_at("altlab-probe--x-probe-exam-carol")
+    carol_before = container_started_at(project_of(home, "carol"))
     res = altlab(*L, "exam", "grade", EXAM, "--candidates", "alice,bob", env=home)
     assert res.returncode == 0, res.stdout + res.stderr
     assert "alice: 100% PASSED" in res.stdout and "bob: 0% NOT PASSED" in res.stdout
     # grading alice and bob restarted their services, never carol's
-    assert container_started_at("altlab-probe--x-probe-exam-carol") == carol_before
+    assert container_started_at(project_of(home, "carol")) == carol_before
 
     bundle = Path(home["ALTLAB_HOME"]) / "exams" / "probe-exam" / "reports" / "alice" / "attempt-1"
     doc = json.loads((bundle / "report.json").read_text())
@@ -136,14 +149,14 @@ def test_room_start_grade_reports_and_signatures(home: dict[str, str], monkeypat
 def test_dead_environment_is_shown_and_restarted_alone(home: dict[str, str]) -> None:
     assert altlab(*L, "exam", "start", EXAM, "--candidates", "dan,erin", env=home).returncode == 0
     dan_answer = answer_of(home, "dan")
-    erin_before = container_started_at("altlab-probe--x-probe-exam-erin")
-    subprocess.run(["docker", "rm", "-f", "altlab-probe--x-probe-exam-dan-box-1"], capture_output=True, check=True)
+    erin_before = container_started_at(project_of(home, "erin"))
+    subprocess.run(["docker", "rm", "-f", project_of(home, "dan") + "-box-1"], capture_output=True, check=True)
     assert status(home)["dan"]["state"] == "down"
     res = altlab(*L, "exam", "restart-candidate", EXAM, "dan", env=home)
     assert res.returncode == 0, res.stderr
     assert status(home)["dan"]["state"] == "ready"
     assert answer_of(home, "dan") == dan_answer, "the same parameters after a restart"
-    assert container_started_at("altlab-probe--x-probe-exam-erin") == erin_before
+    assert container_started_at(project_of(home, "erin")) == erin_before
 
 
 @pytest.mark.docker
@@ -162,7 +175,7 @@ def test_time_limit_grades_automatically_and_later_changes_do_not_count(home: di
                   f"echo {answer} > /srv/answer", env=home)
     assert late.returncode == 2 and "time limit" in late.stderr
     # even a change made another way does not count: a later grading is marked and the final one stands
-    subprocess.run(["docker", "exec", "altlab-probe--x-probe-exam-fay-box-1", "sh", "-c",
+    subprocess.run(["docker", "exec", project_of(home, "fay") + "-box-1", "sh", "-c",
                     f"echo {answer} > /srv/answer"], check=True)
     regrade = altlab(*L, "exam", "grade", EXAM, "--candidates", "fay", env=home)
     assert "after the time limit" in regrade.stdout

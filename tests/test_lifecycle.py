@@ -13,6 +13,7 @@ import pytest
 
 from pytest_altlab.docker import Result, classify
 from pytest_altlab.errors import CommandFailed, ComposeMissing, DockerNotRunning, PortInUse
+from pytest_altlab.instance import project_name
 
 from .conftest import TEST_LABS, altlab, leftovers
 
@@ -54,7 +55,7 @@ def test_service_never_healthy_shows_logs_and_leaves_nothing() -> None:
     assert "sick: state=running health=unhealthy" in res.stderr
     assert "config file /etc/sick.conf is missing" in res.stderr, "the service's last log lines are shown"
     assert "Traceback" not in res.stderr
-    assert leftovers("altlab-never-healthy") == {"containers": [], "networks": [], "volumes": []}
+    assert leftovers(project_name("never-healthy", "default")) == {"containers": [], "networks": [], "volumes": []}
 
 
 @pytest.mark.docker
@@ -67,12 +68,12 @@ def test_port_in_use_is_reported_and_cleaned_up() -> None:
                      "--port", f"box:8080={port}")
     assert res.returncode == 2, res.stdout + res.stderr
     assert "already in use" in res.stderr and "Traceback" not in res.stderr
-    assert leftovers("altlab-probe--busyport") == {"containers": [], "networks": [], "volumes": []}
+    assert leftovers(project_name("probe", "busyport")) == {"containers": [], "networks": [], "volumes": []}
 
 
 @pytest.mark.docker
 def test_ctrl_c_during_start_leaves_nothing() -> None:
-    project = "altlab-probe--interrupted"
+    project = project_name("probe", "interrupted")
     proc = subprocess.Popen([sys.executable, "-m", "pytest_altlab.cli", "--lab-dir", str(TEST_LABS), "start",
                              "probe", "--instance", "interrupted"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             text=True, env=os.environ.copy())
@@ -106,4 +107,4 @@ def test_start_twice_and_stop_twice() -> None:
     finally:
         assert altlab(*args, "stop", "probe", "--instance", "twice").returncode == 0
     assert altlab(*args, "stop", "probe", "--instance", "twice").returncode == 0, "stopping a stopped lab is fine"
-    assert leftovers("altlab-probe--twice") == {"containers": [], "networks": [], "volumes": []}
+    assert leftovers(project_name("probe", "twice")) == {"containers": [], "networks": [], "volumes": []}

@@ -12,7 +12,7 @@ import yaml
 
 from .errors import ManifestError
 from .manifest import FLAVOURS, LabManifest
-from .paths import compose_dir
+from .paths import compose_dir, home_tag
 
 __all__ = ["ServiceFile", "load_service_file", "render_compose", "free_port"]
 
@@ -116,7 +116,8 @@ def render_compose(manifest: LabManifest, flavour: str, project: str,
         svc["ports"] = [_loopback_port(p, spec.name, fixed_ports if fixed_ports is not None else {}, allocate)
                         for p in svc.get("ports", [])]
         labels = svc.setdefault("labels", {})
-        labels.update({"io.altlab.lab": manifest.id, "io.altlab.project": project, "io.altlab.flavour": flavour})
+        labels.update({"io.altlab.lab": manifest.id, "io.altlab.project": project, "io.altlab.flavour": flavour,
+                       "io.altlab.home": home_tag()})
         services[spec.name] = svc
     doc: dict[str, Any] = {"name": project, "services": services}
     if volumes:

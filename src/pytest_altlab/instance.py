@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import AltlabError
-from .paths import state_home
+from .paths import home_tag, state_home
 
 __all__ = ["InstanceState", "project_name", "state_dir", "validate_instance"]
 
@@ -25,8 +25,11 @@ def validate_instance(name: str) -> str:
 
 
 def project_name(lab_id: str, instance: str) -> str:
-    """One compose project per instance, so labs and candidates never collide."""
-    return f"altlab-{lab_id}" if instance == "default" else f"altlab-{lab_id}--{validate_instance(instance)}"
+    """One compose project per instance and state folder, so labs, candidates and checkouts never collide.
+
+    The tag has a fixed width and comes first, so a name maps back to exactly one (folder, lab, instance)."""
+    base = f"altlab-{home_tag()}-{lab_id}"
+    return base if instance == "default" else f"{base}--{validate_instance(instance)}"
 
 
 def state_dir(project: str) -> Path:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 from pathlib import Path
 
-__all__ = ["builtin_labs_dir", "compose_dir", "data_root", "state_home"]
+__all__ = ["builtin_labs_dir", "compose_dir", "data_root", "home_tag", "state_home"]
 
 
 def data_root() -> Path:
@@ -32,3 +33,10 @@ def state_home() -> Path:
         return Path(env)
     base = os.environ.get("XDG_STATE_HOME") or str(Path.home() / ".local" / "state")
     return Path(base) / "altlab"
+
+
+def home_tag() -> str:
+    """A short id of this state folder. One Docker engine may serve several state folders (two
+    checkouts, a CI run beside a developer): engine object names carry the tag, so no folder ever
+    sees, sweeps or stops another folder's labs."""
+    return hashlib.sha256(str(state_home().resolve()).encode()).hexdigest()[:6]

@@ -24,7 +24,7 @@ from .exam import ExamManifest, candidate_instance, candidate_seed
 from .exam_reports import candidate_html, gradescope, rollup_csv, rollup_html, write_junit
 from .images import ensure_images
 from .lab import LabRunner
-from .paths import state_home
+from .paths import home_tag, state_home
 from .report import write_json_doc
 from .signing import sign_bundle, verify_bundle
 from .store import Store
@@ -163,7 +163,7 @@ def start_candidates(run: ExamRun, candidates: list[str], *, seed: str | None = 
 def candidate_status(run: ExamRun) -> list[dict[str, Any]]:
     """Each candidate's state, with 'down' where a lab's containers are gone or stopped."""
     data = run.require()
-    running = set(docker.run(["ps", "--filter", "label=io.altlab.project", "--format",
+    running = set(docker.run(["ps", "--filter", f"label=io.altlab.home={home_tag()}", "--format",
                               '{{.Label "io.altlab.project"}}']).stdout.split())
     left = (dt.datetime.fromisoformat(data["deadline"]) - _now()).total_seconds()
     rows = []
