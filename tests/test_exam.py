@@ -14,7 +14,8 @@ import pytest
 
 from pytest_altlab.catalog import Catalog
 from pytest_altlab.errors import ManifestError
-from pytest_altlab.exam import load_exam, weighted_total
+from pytest_altlab.exams.manifest import load_exam
+from pytest_altlab.grading.totals import weighted_total
 
 from .conftest import TEST_LABS, altlab
 
@@ -34,7 +35,7 @@ def test_exam_manifest_errors_name_file_field_and_value(tmp_path: Path) -> None:
 
 
 def test_shipped_exam_validates() -> None:
-    from pytest_altlab.exam import exam_ids, find_exam
+    from pytest_altlab.exams.manifest import exam_ids, find_exam
 
     assert "admin-level-1" in exam_ids()
     e = find_exam("admin-level-1")
@@ -55,7 +56,7 @@ def home(tmp_path: Path) -> Iterator[dict[str, str]]:
 
 def project_of(env: dict[str, str], candidate: str) -> str:
     """The compose project of a candidate's probe lab in that state folder (names carry the folder's tag)."""
-    from pytest_altlab.exam import candidate_instance
+    from pytest_altlab.exams.manifest import candidate_instance
     from pytest_altlab.instance import project_name
 
     old = os.environ.get("ALTLAB_HOME")

@@ -56,3 +56,22 @@ def test_probe_lab_verifies_and_a_broken_lab_does_not(tmp_path) -> None:
     assert bad.returncode == 1
     assert "lab NOT verified" in bad.stdout
     assert "grade broken" in bad.stdout
+
+
+def test_two_state_folders_self_test_the_same_lab_at_once(tmp_path) -> None:
+    """Two checkouts (two ALTLAB_HOMEs) on one engine verify the same lab side by side: engine names carry
+    the state folder's tag, so neither start's cleanup removes the other's containers."""
+    import os
+    import subprocess
+    import sys
+
+    procs = []
+    for name in ("one", "two"):
+        env = {**os.environ, "ALTLAB_HOME": str(tmp_path / name)}
+        procs.append(subprocess.Popen([sys.executable, "-m", "pytest_altlab.cli", "--lab-dir", str(TEST_LABS),
+                                       "verify", "probe"], env=env, stdout=subprocess.PIPE,
+                                      stderr=subprocess.PIPE, text=True))
+    outs = [p.communicate(timeout=900) for p in procs]
+    for p, (out, err) in zip(procs, outs, strict=True):
+        assert p.returncode == 0, out[-3000:] + err[-2000:]
+        assert "lab verified" in out and "left behind" not in out

@@ -11,7 +11,8 @@ import time
 
 import pytest
 
-from pytest_altlab.docker import Result, classify
+from pytest_altlab.backends import ExecResult
+from pytest_altlab.docker import classify
 from pytest_altlab.errors import CommandFailed, ComposeMissing, DockerNotRunning, PortInUse
 from pytest_altlab.instance import project_name
 
@@ -42,7 +43,7 @@ def test_docker_not_running() -> None:
     ("something else", ["docker", "compose", "up"], CommandFailed),
 ])
 def test_docker_failures_are_classified(stderr: str, argv: list[str], error: type) -> None:
-    err = classify(Result(argv, 1, "", stderr))
+    err = classify(ExecResult(1, "", stderr, argv))
     assert type(err) is error
     assert "hint" in str(err) or error is CommandFailed
 

@@ -30,3 +30,24 @@ def test_mypy_clean() -> None:
 def test_ruff_clean() -> None:
     res = subprocess.run([_tool("ruff"), "check", "src", "tests", "bench"], cwd=ROOT, capture_output=True, text=True)
     assert res.returncode == 0, res.stdout[-3000:]
+
+
+SRC = ROOT / "src" / "pytest_altlab"
+
+
+def test_no_module_over_400_lines() -> None:
+    long = {str(p.relative_to(SRC)): n for p in SRC.rglob("*.py")
+            if (n := len(p.read_text(encoding="utf-8").splitlines())) > 400}
+    assert not long, f"split these modules (one job each): {long}"
+
+
+def test_only_the_backends_name_the_compose_backend_or_run_compose() -> None:
+    offenders = []
+    for p in SRC.rglob("*.py"):
+        rel = p.relative_to(SRC)
+        if rel.parts[0] == "backends":
+            continue
+        text = p.read_text(encoding="utf-8")
+        if "ComposeBackend" in text or '"compose", "' in text and rel.name != "docker.py":
+            offenders.append(str(rel))
+    assert not offenders, f"go through backends.get_backend / get_engine instead: {offenders}"

@@ -4,7 +4,6 @@ candidate's workspace, and wait until the broker answers. The broken part is the
 from __future__ import annotations
 
 import json
-import time
 
 import requests
 
@@ -49,13 +48,12 @@ def apply(lab):
 
     # The broken definition has no health check, so `up` returned as soon as the container ran.
     url = lab.url("rabbitmq", 15672, "/api/overview")
-    deadline = time.monotonic() + 120
-    while True:
+
+    def answers():
         try:
-            if requests.get(url, auth=("guest", "guest"), timeout=5).status_code == 200:
-                return
-        except requests.RequestException:
-            pass
-        if time.monotonic() > deadline:
-            raise RuntimeError(f"the broker's management API did not answer within 120 s ({url})")
-        time.sleep(1)
+            code = requests.get(url, auth=("guest", "guest"), timeout=5).status_code
+        except requests.RequestException as e:
+            return False, type(e).__name__
+        return code == 200, f"HTTP {code}"
+
+    lab.wait_until(answers, within=120, what=f"the broker's management API answering ({url})")

@@ -1,7 +1,6 @@
 """Reference solution, step 1 (host side): the candidate's override file, applied with `altlab apply`."""
 
-from pytest_altlab.helpers.container import limit_targets
-from pytest_altlab.lab import LabRunner
+from pytest_altlab.helpers.container import apply_limits_override
 
 OVERRIDE = """\
 services:
@@ -25,7 +24,4 @@ volumes:
 
 
 def apply(lab):
-    t = limit_targets(lab)
-    text = OVERRIDE.format(nofile=t["nofile"], memlock=-1 if t["memlock"] is None else t["memlock"])
-    (lab.state.workspace / "compose.override.yaml").write_text(text)
-    LabRunner(lab.manifest, lab.instance).apply_workspace()
+    apply_limits_override(lab, OVERRIDE)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 from pytest_altlab.helpers.rabbitmq import RabbitMQ
 
 CONF = "/etc/rabbitmq/conf.d/30-resources.conf"
@@ -35,11 +33,10 @@ def apply(lab):
     _run(lab, ["rabbitmqctl", "-q", "set_permissions", "-p", "/", p.app_user, ".*", ".*", ".*"], "set_permissions")
     _run(lab, ["sh", "-c", f"cat > {CONF} && chmod 644 {CONF}"], "writing " + CONF, input=ROLLED_OUT)
     lab.restart(["rabbitmq"])
-    deadline = time.monotonic() + 30
-    while True:
+
+    def alarmed():
         lab.invalidate()
-        if "disk" in rmq.alarms():
-            return
-        if time.monotonic() > deadline:
-            raise RuntimeError(f"the disk alarm did not fire after the restart; alarms: {rmq.alarms()}")
-        time.sleep(0.5)
+        alarms = rmq.alarms()
+        return "disk" in alarms, f"alarms {alarms}"
+
+    lab.wait_until(alarmed, within=30, every=0.5, what="the disk alarm firing after the restart")

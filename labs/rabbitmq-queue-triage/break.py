@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import time
 from collections import defaultdict
 from urllib.parse import quote
 
@@ -60,12 +59,12 @@ def apply(lab):
                 for n in range(q["messages"]):
                     body = tmpl.format(n=n, a=n % 7 + 1, c=n % 40 + 100).encode()
                     ch.basic_publish("", q["name"], body, props)
-            deadline = time.monotonic() + 60
             for q in queues:
-                while ch.queue_declare(q["name"], passive=True).method.message_count != q["messages"]:
-                    if time.monotonic() > deadline:
-                        raise RuntimeError(f"queue {q['name']} did not reach {q['messages']} messages")
-                    time.sleep(0.1)
+                def filled(q=q, ch=ch):
+                    count = ch.queue_declare(q["name"], passive=True).method.message_count
+                    return count == q["messages"], f"{count} messages"
+
+                lab.wait_until(filled, within=60, every=0.1, what=f"queue {q['name']} holding {q['messages']} messages")
         finally:
             if conn.is_open:
                 conn.close()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
@@ -130,3 +131,29 @@ class LabContext:
     def inspect(self, service: str) -> dict[str, Any]:
         """The engine's view of the service's container: `docker inspect` (config, state, health)."""
         return self.backend.inspect(service)
+
+    def wait_until(self, probe: Callable[[], tuple[bool, T]], within: float, every: float = 1.0,
+                   what: str = "the condition") -> T:
+        """Call `probe` (-> (done, observation)) until it is done; return its last observation.
+
+        Past `within` seconds it raises an AssertionError that keeps the last observation: a check
+        that waits fails with what it saw, and a step (which wraps errors) says what it waited for."""
+        __tracebackhide__ = True
+        deadline = time.monotonic() + within
+        while True:
+            done, seen = probe()
+            if done:
+                return seen
+            if time.monotonic() >= deadline:
+                raise AssertionError(f"{what} did not happen within {within:g} s; last seen: {seen}")
+            time.sleep(every)
+
+    def apply_override(self, text: str, timeout: float = 180) -> None:
+        """Write `text` as the workspace's compose.override.yaml and apply it, as `altlab apply` does
+        (for host-side steps: a reference solution or a variant that edits the candidate's file)."""
+        from .lab.workspace import apply_workspace
+
+        (self.state.workspace / "compose.override.yaml").write_text(text)
+        applied = apply_workspace(self.manifest, self.state, timeout)
+        self.state, self.backend = applied.state, applied.backend
+        self.invalidate()

@@ -5,28 +5,16 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-from dataclasses import dataclass
 
+from .backends.base import ExecResult
 from .errors import CommandFailed, ComposeMissing, DockerNotInstalled, DockerNotRunning, PortInUse
 
-__all__ = ["Result", "diagnose_engine", "docker_bin", "run"]
+__all__ = ["classify", "diagnose_engine", "docker_bin", "run"]
 
 _NOT_RUNNING = ("Cannot connect to the Docker daemon", "error during connect", "Is the docker daemon running",
                 "connect: no such file or directory", "dial unix")
 _NO_COMPOSE = ("'compose' is not a docker command", "unknown command: docker compose", "unknown shorthand flag")
 _PORT_BUSY = ("port is already allocated", "address already in use")
-
-
-@dataclass(frozen=True)
-class Result:
-    argv: list[str]
-    returncode: int
-    stdout: str
-    stderr: str
-
-    @property
-    def ok(self) -> bool:
-        return self.returncode == 0
 
 
 def docker_bin() -> str:
@@ -37,7 +25,7 @@ def docker_bin() -> str:
 
 
 def run(args: list[str], *, input: str | None = None, timeout: float | None = None,
-        check: bool = True, hint: str | None = None) -> Result:
+        check: bool = True, hint: str | None = None) -> ExecResult:
     """Run `docker ARGS...` with captured output. With check, a failure raises the most specific error."""
     argv = [docker_bin(), *args]
     try:
@@ -48,13 +36,13 @@ def run(args: list[str], *, input: str | None = None, timeout: float | None = No
     except subprocess.TimeoutExpired as e:
         err = e.stderr.decode(errors="replace") if isinstance(e.stderr, bytes) else (e.stderr or "")
         raise CommandFailed(argv, -1, f"timed out after {timeout}s\n{err}", hint=hint) from None
-    res = Result(argv, cp.returncode, cp.stdout, cp.stderr)
+    res = ExecResult(cp.returncode, cp.stdout, cp.stderr, argv)
     if check and not res.ok:
         raise classify(res, hint)
     return res
 
 
-def classify(res: Result, hint: str | None = None) -> Exception:
+def classify(res: ExecResult, hint: str | None = None) -> Exception:
     """Map a failed docker command to the error a user can act on."""
     err = res.stderr
     if any(s in err for s in _NOT_RUNNING):

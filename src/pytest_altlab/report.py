@@ -5,14 +5,14 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .scoring import CheckResult, Score, score
+from .grading.totals import ExamTotal, exam_total
+from .scoring import CheckResult, Mode, Score, score
 
-__all__ = ["SCHEMA_VERSION", "LabReport", "render_table", "write_json"]
+__all__ = ["SCHEMA_VERSION", "ExamReport", "LabReport", "now", "render_table", "write_json", "write_json_doc"]
 
 SCHEMA_VERSION = 1
 
@@ -33,7 +33,7 @@ class LabReport:
     persistence_ran: bool = False
     error: str | None = None  # the run could not grade at all (e.g. lab not running)
     hints: list[dict[str, Any]] = field(default_factory=list)  # the hint ledger: index, cost, shown_at
-    mode: str = "drill"  # drill: every detail; exam: hidden checks and details left out of the candidate view
+    mode: Mode = "drill"  # exam: hidden checks and details left out of the candidate view
     hidden: list[str] = field(default_factory=list)  # check ids shown only to the proctor (exams)
     evidence: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # node id -> raw observations
 
@@ -74,6 +74,36 @@ class LabReport:
                 for c in self.checks
             ],
         }
+
+
+@dataclass
+class ExamReport:
+    """One candidate's grading of an exam: each lab's report with its weight, and the weighted total."""
+
+    exam_id: str
+    exam_title: str
+    exam_version: int
+    pass_mark: float
+    candidate: str
+    labs: list[tuple[LabReport, float]]  # (report, weight)
+    started_at: str = ""
+    finished_at: str = ""
+    error: str | None = None
+
+    @property
+    def total(self) -> ExamTotal:
+        return exam_total([(r.score.percent, w, r.score.passed) for r, w in self.labs], self.pass_mark)
+
+    def to_dict(self) -> dict[str, Any]:
+        t = self.total
+        return {"schema_version": SCHEMA_VERSION, "kind": "exam",
+                "exam": {"id": self.exam_id, "title": self.exam_title, "version": self.exam_version},
+                "candidate": self.candidate, "started_at": self.started_at, "finished_at": self.finished_at,
+                "percent": t.percent, "pass_mark": t.pass_mark, "passed": t.passed, "error": self.error,
+                "labs": [{**r.to_dict(), "weight": w} for r, w in self.labs]}
+
+    def write(self, path: Path) -> None:
+        write_json_doc(self.to_dict(), path)
 
 
 def now() -> str:
@@ -139,8 +169,3 @@ def render_table(report: LabReport, *, color: bool, width: int = 100, show_messa
 
 def _n(x: float) -> str:
     return f"{x:g}"
-
-
-def summary_line(checks: Sequence[CheckResult], pass_mark: float) -> str:
-    s = score(checks, pass_mark)
-    return f"{_n(s.score)}/{_n(s.max_score)} ({s.percent:g}%)"

@@ -4,13 +4,22 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Literal, get_args
 
-__all__ = ["STATUSES", "CheckResult", "Score", "award", "score", "title_from_name"]
+__all__ = ["AFTER_RESTART", "PHASES", "STATUSES", "CheckResult", "Mode", "Phase", "Score", "Status", "award", "score",
+           "title_from_name"]
 
 # passed / failed (the candidate's state is wrong) / error (the check itself broke) /
 # blocked (a check it depends on did not pass) / not_run (needs the restart phase) /
 # skipped (does not apply here: counts neither for nor against)
-STATUSES = ("passed", "failed", "error", "blocked", "not_run", "skipped")
+Status = Literal["passed", "failed", "error", "blocked", "not_run", "skipped"]
+STATUSES: tuple[Status, ...] = get_args(Status)
+# initial: the first pass; after_restart: after the lab's services restarted (--lab-persistence)
+Phase = Literal["initial", "after_restart"]
+PHASES: tuple[Phase, ...] = get_args(Phase)
+AFTER_RESTART: Phase = "after_restart"
+# drill: every detail for a learner; exam: the candidate sees the total and visible statuses only
+Mode = Literal["drill", "exam"]
 
 
 @dataclass(frozen=True)
@@ -18,9 +27,9 @@ class CheckResult:
     id: str
     title: str
     points: float
-    status: str
+    status: Status
     message: str = ""
-    phase: str = "initial"  # initial | after_restart
+    phase: Phase = "initial"
     node_id: str = ""
     duration: float = 0.0
     look: str = ""  # where to look (config file, command family, docs topic): never the solution

@@ -1,7 +1,6 @@
 """Near-miss: everything but the hostname - the node is rabbit@<container ID>, a new one on every recreate."""
 
-from pytest_altlab.helpers.container import limit_targets
-from pytest_altlab.lab import LabRunner
+from pytest_altlab.helpers.container import apply_limits_override
 
 OVERRIDE = """\
 services:
@@ -24,8 +23,4 @@ volumes:
 
 
 def apply(lab):
-    t = limit_targets(lab)
-    memlock = -1 if t["memlock"] is None else t["memlock"]
-    text = OVERRIDE.format(nofile=t["nofile"], memlock=memlock)
-    (lab.state.workspace / "compose.override.yaml").write_text(text)
-    LabRunner(lab.manifest, lab.instance).apply_workspace()
+    apply_limits_override(lab, OVERRIDE)

@@ -5,12 +5,24 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from .base import Backend, ExecResult, ServiceStatus
+from .base import Backend, Engine, ExecResult, ServiceStatus
 
-__all__ = ["Backend", "ExecResult", "ServiceStatus", "get_backend"]
+__all__ = ["Backend", "Engine", "ExecResult", "ServiceStatus", "get_backend", "get_engine"]
 
 
-def get_backend(spec: str, project: str, compose_file: Path, overrides: Sequence[Path] = ()) -> Backend:
+def get_engine(spec: str = "compose") -> Engine:
+    """The engine behind a backend kind: project-independent calls (running projects, images, probes)."""
+    kind = spec.split("://", 1)[0]
+    if kind == "compose":
+        from .compose import DockerEngine
+
+        return DockerEngine()
+    from ..errors import AltlabError
+
+    raise AltlabError(f"unknown backend '{spec}'", hint="use 'compose'")
+
+
+def get_backend(spec: str, project: str, compose_file: Path | None = None, overrides: Sequence[Path] = ()) -> Backend:
     """`compose` (the local engine, or DOCKER_HOST / the current docker context) is the only kind so far."""
     kind = spec.split("://", 1)[0]
     if kind == "compose":

@@ -7,14 +7,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["Backend", "ExecResult", "ServiceStatus"]
+__all__ = ["Backend", "Engine", "ExecResult", "ServiceStatus"]
 
 
 @dataclass(frozen=True)
 class ExecResult:
+    """What a command run in a container (or by the engine's CLI) returned; argv where it is known."""
+
     returncode: int
     stdout: str
     stderr: str
+    argv: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -30,7 +33,25 @@ class ServiceStatus:
     ports: dict[int, int] = field(default_factory=dict)  # container port -> host port on 127.0.0.1
 
 
+class Engine(ABC):
+    """What the library needs from the engine beyond one project: other projects, images, probes."""
+
+    @abstractmethod
+    def running_projects(self) -> set[str]:
+        """Projects of this state folder (see paths.home_tag) with at least one running container."""
+
+    @abstractmethod
+    def image_id(self, image: str) -> str | None:
+        """The engine's id (digest) of a local image, or None where it is not there."""
+
+    @abstractmethod
+    def probe(self, image: str, script: str, *, ulimits: Sequence[str] = (), label: str = "") -> ExecResult:
+        """Run `sh -c script` in a throwaway, network-less container of `image` (e.g. what limits it gets)."""
+
+
 class Backend(ABC):
+    """One lab instance's services (a compose project) on an engine."""
+
     project: str
 
     @abstractmethod
@@ -77,6 +98,14 @@ class Backend(ABC):
     @abstractmethod
     def leftovers(self) -> dict[str, list[str]]:
         """Containers, networks and volumes still labelled with the project (empty after down)."""
+
+    @abstractmethod
+    def sweep(self) -> None:
+        """Remove whatever still carries this project's label, also without its files (state lost)."""
+
+    @abstractmethod
+    def container(self, service: str) -> str:
+        """The engine's name of a service's container (what an exec stream attaches to)."""
 
     ready_status: list[ServiceStatus] | None = None  # what the last up/restart saw, if still current
 

@@ -11,19 +11,35 @@ from pathlib import Path
 from typing import Any
 
 from .. import docker
-from ..docker import Result
 from ..errors import CommandFailed, ServiceNotHealthy
-from .base import Backend, ExecResult, ServiceStatus
+from ..paths import home_tag
+from .base import Backend, Engine, ExecResult, ServiceStatus
 
-__all__ = ["ComposeBackend"]
+__all__ = ["ComposeBackend", "DockerEngine"]
 
 PROJECT_LABEL = "com.docker.compose.project"
 
 
+class DockerEngine(Engine):
+    def running_projects(self) -> set[str]:
+        res = docker.run(["ps", "--filter", f"label=io.altlab.home={home_tag()}", "--format",
+                          '{{.Label "io.altlab.project"}}'])
+        return set(res.stdout.split())
+
+    def image_id(self, image: str) -> str | None:
+        res = docker.run(["image", "inspect", "--format", "{{.Id}}", image], check=False, timeout=60)
+        return res.stdout.strip() if res.ok and res.stdout.strip() else None
+
+    def probe(self, image: str, script: str, *, ulimits: Sequence[str] = (), label: str = "") -> ExecResult:
+        labels = ["--label", label] if label else []
+        return docker.run(["run", "--rm", "--network", "none", *labels, *ulimits, "--entrypoint", "sh",
+                           image, "-c", script], check=False, timeout=120)
+
+
 class ComposeBackend(Backend):
-    def __init__(self, project: str, compose_file: Path, overrides: Sequence[Path] = ()) -> None:
+    def __init__(self, project: str, compose_file: Path | None, overrides: Sequence[Path] = ()) -> None:
         self.project = project
-        self.compose_file = compose_file
+        self.compose_file = compose_file or Path("/dev/null")  # none: only sweep/leftovers/status by label
         self.overrides = list(overrides)  # candidate-edited files merged by compose itself
         self.ready_status: list[ServiceStatus] | None = None
 
@@ -37,7 +53,7 @@ class ComposeBackend(Backend):
                          check=False, timeout=timeout + 60)
         # compose v2.40 against a 20.10 engine can exit 0 after a daemon error: read stderr too.
         if not res.ok or "Error response from daemon" in res.stderr:
-            err = docker.classify(Result(res.argv, res.returncode or 1, res.stdout, res.stderr))
+            err = docker.classify(ExecResult(res.returncode or 1, res.stdout, res.stderr, res.argv))
             if isinstance(err, CommandFailed) and self.status():
                 # Show the engine's own words too (e.g. a refused ulimit): state=created alone says little.
                 said = "\n".join(line for line in res.stderr.splitlines()
@@ -157,6 +173,19 @@ class ComposeBackend(Backend):
             "networks": docker.run(["network", "ls", "-q", "--filter", flt]).stdout.split(),
             "volumes": docker.run(["volume", "ls", "-q", "--filter", flt]).stdout.split(),
         }
+
+
+    def sweep(self) -> None:
+        flt = f"label={PROJECT_LABEL}={self.project}"
+        ids = docker.run(["ps", "-aq", "--filter", flt]).stdout.split()
+        if not ids and not docker.run(["volume", "ls", "-q", "--filter", flt]).stdout.split():
+            return
+        if ids:
+            docker.run(["rm", "-f", "-v", *ids])
+        for kind in ("network", "volume"):
+            ids = docker.run([kind, "ls", "-q", "--filter", flt]).stdout.split()
+            if ids:
+                docker.run([kind, "rm", *ids], check=False)
 
 
 def _json_rows(text: str) -> list[dict]:

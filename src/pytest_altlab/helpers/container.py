@@ -7,11 +7,13 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from .. import docker
+from ..backends import ExecResult, get_engine
 from ..context import LabContext
+from ..docker import classify
 from ..errors import AltlabError
 
-__all__ = ["Container", "Limit", "fmt_limit", "grantable_limits", "is_anonymous_volume", "limit_targets",
+__all__ = ["Container", "Limit", "apply_limits_override",
+           "fmt_limit", "grantable_limits", "is_anonymous_volume", "limit_targets",
            "mount_holding", "parse_limit", "parse_limits", "record_limit_targets", "wanted_limits"]
 
 # `docker inspect` names an anonymous volume by 64 hex digits; compose names its volumes <project>_<name>.
@@ -154,16 +156,18 @@ class Container:
 # --- what the engine can grant (used by steps at start, not by checks) --------------------------------
 
 
-def grantable_limits(image: str, wanted: dict[str, int | None], label: str) -> dict[str, int | None]:
+def grantable_limits(image: str, wanted: dict[str, int | None], label: str,
+                     backend: str = "compose") -> dict[str, int | None]:
     """The highest of `wanted` (compose ulimit name -> value, None = unlimited) that the Docker engine grants.
 
     An engine can only hand a container limits up to its own hard limits unless it holds CAP_SYS_RESOURCE
     (rootless Docker and some sandboxed VMs do not): there `docker run --ulimit` fails with "error setting
     rlimit ... operation not permitted". Each limit is tried in a throwaway container; one that fails is
     replaced by the hard limit a default container gets, which the engine can always grant."""
-    def probe(ulimits: list[str], script: str) -> docker.Result:
-        return docker.run(["run", "--rm", "--network", "none", "--label", label, *ulimits, "--entrypoint", "sh",
-                           image, "-c", script], check=False, timeout=120)
+    engine = get_engine(backend)
+
+    def probe(ulimits: list[str], script: str) -> ExecResult:
+        return engine.probe(image, script, ulimits=ulimits, label=label)
 
     out: dict[str, int | None] = {}
     default: list[str] | None = None
@@ -174,11 +178,11 @@ def grantable_limits(image: str, wanted: dict[str, int | None], label: str) -> d
             out[name] = value
             continue
         if "rlimit" not in res.stderr.lower():
-            raise docker.classify(res, hint=f"could not start a container of {image} to probe the engine's limits")
+            raise classify(res, hint=f"could not start a container of {image} to probe the engine's limits")
         if default is None:  # ulimit -H: -n open files, -l locked memory in KiB
             res = probe([], "ulimit -Hn; ulimit -Hl")
             if not res.ok:
-                raise docker.classify(res, hint=f"could not start a container of {image}")
+                raise classify(res, hint=f"could not start a container of {image}")
             default = res.stdout.split()
         raw = dict(zip(("nofile", "memlock"), default, strict=False)).get(name)
         if raw is None:
@@ -203,7 +207,7 @@ def record_limit_targets(lab: LabContext, service: str,
     """At start (a break step): which of the wanted limits the engine grants; the checks expect these."""
     wanted = wanted_limits(lab, resources)
     image = lab.state.servers[service]["image"]
-    targets = grantable_limits(image, wanted, f"io.altlab.project={lab.state.project}")
+    targets = grantable_limits(image, wanted, f"io.altlab.project={lab.state.project}", lab.state.backend)
     (lab.state.dir / TARGETS_FILE).write_text(json.dumps({"wanted": wanted, "targets": targets}, indent=2))
     return targets
 
@@ -216,3 +220,10 @@ def limit_targets(lab: LabContext, resources: tuple[str, ...] = ("nofile", "meml
     except (FileNotFoundError, ValueError):
         return wanted
     return {r: data.get("targets", {}).get(r, wanted[r]) for r in resources}
+
+
+def apply_limits_override(lab: LabContext, template: str, resources: tuple[str, ...] = ("nofile", "memlock")) -> None:
+    """A host-side step: fill the limits this engine grants into a compose override ({nofile}, {memlock};
+    unlimited as -1, compose's spelling) and apply it as the candidate would with `altlab apply`."""
+    t = limit_targets(lab, resources)
+    lab.apply_override(template.format(**{r: -1 if t[r] is None else t[r] for r in resources}))

@@ -131,19 +131,27 @@ class RabbitMQ:
 
     # --- AMQP --------------------------------------------------------------------------------------
 
-    def _params(self, user: str, password: str, vhost: str) -> pika.ConnectionParameters:
-        return pika.ConnectionParameters(
+    def _connect(self, user: str, password: str, vhost: str, socket_timeout: float = 5.0,
+                 blocked_timeout: float = 10.0) -> pika.BlockingConnection | Login:
+        """The one place a connection opens: the connection, or a Login saying why not (the exception's name
+        and text in `detail`; `refused` where the broker answered and said no)."""
+        params = pika.ConnectionParameters(
             host=self.lab.host, port=self.lab.port(self.service, AMQP_PORT), virtual_host=vhost,
             credentials=pika.PlainCredentials(user, password, erase_on_connect=True),
-            connection_attempts=1, socket_timeout=5, blocked_connection_timeout=10, heartbeat=0)
+            connection_attempts=1, socket_timeout=socket_timeout, blocked_connection_timeout=blocked_timeout,
+            heartbeat=0)
+        try:
+            return pika.BlockingConnection(params)
+        except _REFUSALS as e:
+            return Login(False, True, type(e).__name__ + (f": {e}" if str(e) else ""))
+        except pex.AMQPError as e:
+            return Login(False, False, f"{type(e).__name__}: {e!r}")
 
     def login(self, user: str, password: str, vhost: str = "/") -> Login:
-        try:
-            conn = pika.BlockingConnection(self._params(user, password, vhost))
-        except _REFUSALS as e:
-            result = Login(False, True, f"refused by the broker ({type(e).__name__}: {e})")
-        except pex.AMQPError as e:
-            result = Login(False, False, f"no answer from the broker on AMQP ({type(e).__name__}: {e!r})")
+        conn = self._connect(user, password, vhost)
+        if isinstance(conn, Login):
+            result = Login(False, conn.refused, (f"refused by the broker ({conn.detail})" if conn.refused
+                                                 else f"no answer from the broker on AMQP ({conn.detail})"))
         else:
             conn.close()
             result = Login(True, False, "logged in")
@@ -154,13 +162,13 @@ class RabbitMQ:
     def amqp(self, user: str, password: str, vhost: str) -> Iterator[pika.adapters.blocking_connection.BlockingChannel]:
         """A channel as `user` on `vhost`; fails with the broker's own reason when the login does not work."""
         __tracebackhide__ = True
-        try:
-            conn = pika.BlockingConnection(self._params(user, password, vhost))
-        except _REFUSALS as e:
-            raise AssertionError(f"user '{user}' cannot log in over AMQP to vhost '{vhost}' with the given "
-                                 f"password: the broker refused ({type(e).__name__})") from None
-        except pex.AMQPError as e:
-            raise AssertionError(f"could not reach the broker over AMQP ({type(e).__name__}); is it running?") from None
+        conn = self._connect(user, password, vhost)
+        if isinstance(conn, Login):
+            kind = conn.detail.split(":", 1)[0]
+            if conn.refused:
+                raise AssertionError(f"user '{user}' cannot log in over AMQP to vhost '{vhost}' with the given "
+                                     f"password: the broker refused ({kind})")
+            raise AssertionError(f"could not reach the broker over AMQP ({kind}); is it running?")
         try:
             yield conn.channel()
         finally:
@@ -199,17 +207,12 @@ class RabbitMQ:
         """Publish one persistent message with confirms to an exclusive, self-deleting queue and get it
         back, all within `within` seconds: (worked?, what happened). Leaves nothing behind."""
         body = f"altlab-probe-{uuid.uuid4().hex}".encode()
-        params = pika.ConnectionParameters(
-            host=self.lab.host, port=self.lab.port(self.service, AMQP_PORT), virtual_host=vhost,
-            credentials=pika.PlainCredentials(user, password, erase_on_connect=True),
-            connection_attempts=1, socket_timeout=within, blocked_connection_timeout=within, heartbeat=0)
         t0 = time.monotonic()
-        try:
-            conn = pika.BlockingConnection(params)
-        except _REFUSALS as e:
-            return False, f"user '{user}' cannot log in to vhost '{vhost}' ({type(e).__name__})"
-        except pex.AMQPError as e:
-            return False, f"no answer from the broker on AMQP ({type(e).__name__})"
+        conn = self._connect(user, password, vhost, socket_timeout=within, blocked_timeout=within)
+        if isinstance(conn, Login):
+            kind = conn.detail.split(":", 1)[0]
+            return False, (f"user '{user}' cannot log in to vhost '{vhost}' ({kind})" if conn.refused
+                           else f"no answer from the broker on AMQP ({kind})")
         try:
             ch = conn.channel()
             q = ch.queue_declare(queue="", exclusive=True, auto_delete=True).method.queue

@@ -5,16 +5,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import yaml
 
-from .catalog import Catalog
-from .errors import AltlabError, ManifestError
-from .paths import data_root
+from ..catalog import Catalog
+from ..errors import AltlabError, ManifestError
+from ..paths import data_root
 
 __all__ = ["ExamLab", "ExamManifest", "load_exam", "find_exam", "exam_ids", "candidate_instance",
-           "candidate_seed", "weighted_total", "CANDIDATE_RE"]
+           "candidate_seed", "CANDIDATE_RE"]
 
 CANDIDATE_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,30}$")
 KNOWN = {"schema", "id", "title", "version", "time_limit", "pass_mark", "labs"}
@@ -125,11 +124,3 @@ def candidate_instance(exam_id: str, candidate: str) -> str:
 def candidate_seed(exam_seed: str, candidate: str) -> str:
     """Per-candidate parameter values: a neighbour's vhost names and passwords differ from yours."""
     return f"{exam_seed}:{candidate}"
-
-
-def weighted_total(labs: list[dict[str, Any]], pass_mark: float) -> dict[str, Any]:
-    """Exam total from lab reports (each with `percent` and `weight`): weighted mean of the lab percentages."""
-    total_w = sum(x["weight"] for x in labs) or 1.0
-    percent = round(sum(x["weight"] * x.get("percent", 0.0) for x in labs) / total_w, 1)
-    return {"percent": percent, "pass_mark": pass_mark, "passed": percent >= pass_mark,
-            "labs_passed": sum(1 for x in labs if x.get("passed")), "labs": len(labs)}

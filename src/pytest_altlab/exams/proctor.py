@@ -1,117 +1,34 @@
-"""A proctored exam run: many candidates on one Docker host, each isolated, graded into signed bundles."""
+"""Proctoring an exam run: start, watch, restart, grade (into signed bundles) and stop its candidates."""
 
 from __future__ import annotations
 
 import datetime as dt
-import fcntl
 import json
-import os
-import secrets
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor, as_completed
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from . import __version__, docker
-from .catalog import Catalog
-from .errors import AltlabError
-from .exam import ExamManifest, candidate_instance, candidate_seed
-from .exam_reports import candidate_html, gradescope, rollup_csv, rollup_html, write_junit
-from .images import ensure_images
-from .lab import LabRunner
-from .paths import home_tag, state_home
-from .report import write_json_doc
+from .. import __version__
+from ..backends import get_engine
+from ..errors import AltlabError
+from ..images import ensure_images
+from ..lab import LabRunner
+from ..report import write_json_doc
+from ..store import Store
+from .manifest import candidate_seed
+from .reports import candidate_html, gradescope, rollup_csv, rollup_html, write_junit
+from .run import ExamRun, now
 from .signing import sign_bundle, verify_bundle
-from .store import Store
 
-__all__ = ["ExamRun", "start_candidates", "grade_candidates", "verify_report"]
+__all__ = ["candidate_status", "grade_candidates", "grade_one", "official_report", "proctor_loop", "restart_candidate",
+           "start_candidates", "stop_candidates", "verify_report", "write_room"]
 
 Progress = Callable[[str, str], None]  # (candidate, what happened)
-
-
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
-
-
-class ExamRun:
-    """The state of one exam on this host: ALTLAB_HOME/exams/<id>/ (run.json, key, bundles, room files)."""
-
-    def __init__(self, exam: ExamManifest, catalog: Catalog | None = None) -> None:
-        self.exam = exam
-        self.catalog = catalog or Catalog()
-        self.dir = state_home() / "exams" / exam.id
-        self.file = self.dir / "run.json"
-
-    # --- state, locked across processes (the proctor loop and the CLI may write at once) --------------
-
-    @contextmanager
-    def locked(self) -> Iterator[dict[str, Any]]:
-        self.dir.mkdir(parents=True, exist_ok=True)
-        with open(self.dir / ".lock", "w") as lock:
-            fcntl.flock(lock, fcntl.LOCK_EX)
-            data = self.load()
-            yield data
-            tmp = self.file.with_suffix(".tmp")
-            tmp.write_text(json.dumps(data, indent=2, sort_keys=True))
-            tmp.replace(self.file)
-
-    def load(self) -> dict[str, Any]:
-        try:
-            data: dict[str, Any] = json.loads(self.file.read_text())
-            return data
-        except FileNotFoundError:
-            return {}
-
-    def require(self) -> dict[str, Any]:
-        data = self.load()
-        if not data:
-            raise AltlabError(f"exam '{self.exam.id}' has not been started on this host",
-                              hint=f"altlab exam start {self.exam.id} --candidates a,b,c")
-        return data
-
-    def key(self) -> bytes:
-        return (self.dir / "key").read_bytes()
-
-    def begin(self, seed: str | None, minutes: float | None, flavour: str) -> dict[str, Any]:
-        """Create the run (seed, HMAC key, deadline) once; later starts add candidates to it."""
-        with self.locked() as data:
-            if not data:
-                start = _now()
-                limit = minutes if minutes is not None else self.exam.time_limit
-                data.update({
-                    "exam": self.exam.id, "exam_version": self.exam.version, "run_id": secrets.token_hex(6),
-                    "seed": seed or secrets.token_hex(16), "flavour": flavour,
-                    "started_at": start.isoformat(timespec="seconds"),
-                    "deadline": (start + dt.timedelta(minutes=limit)).isoformat(timespec="seconds"),
-                    "candidates": {}, "final_graded": False,
-                })
-                key = self.dir / "key"
-                key.write_bytes(secrets.token_bytes(32))
-                os.chmod(key, 0o600)  # the exam's secret: only the proctor reads it
-            return dict(data)
-
-    def set_candidate(self, cid: str, **fields: Any) -> None:
-        with self.locked() as data:
-            data.setdefault("candidates", {}).setdefault(cid, {}).update(fields)
-
-    def deadline(self) -> dt.datetime:
-        return dt.datetime.fromisoformat(self.require()["deadline"])
-
-    def seconds_left(self) -> float:
-        return (self.deadline() - _now()).total_seconds()
-
-    def runners(self, cid: str) -> list[LabRunner]:
-        inst = candidate_instance(self.exam.id, cid)
-        return [LabRunner(self.catalog.get(x.lab), inst) for x in self.exam.labs]
-
-    def bundles(self, cid: str) -> list[Path]:
-        base = self.dir / "reports" / cid
-        return sorted(base.glob("attempt-*"), key=lambda p: int(p.name.split("-")[1])) if base.is_dir() else []
 
 
 # --- starting ----------------------------------------------------------------------------------------
@@ -121,7 +38,7 @@ def start_candidates(run: ExamRun, candidates: list[str], *, seed: str | None = 
                      progress: Progress = lambda c, s: None) -> dict[str, str]:
     """Start every candidate's labs, candidates in parallel; returns candidate -> "ready" or the error."""
     for c in candidates:
-        candidate_instance(run.exam.id, c)  # validate every id before anything starts
+        run.instance_of(c)  # validate every id before anything starts
     data = run.begin(seed, minutes, flavour)
     for x in run.exam.labs:  # build once, before the threads: no two threads build one image
         ensure_images(run.catalog.get(x.lab), data["flavour"], echo=lambda s: progress("-", s))
@@ -140,7 +57,7 @@ def start_candidates(run: ExamRun, candidates: list[str], *, seed: str | None = 
                 if st is not None:  # shells refuse after the deadline; see `altlab shell`
                     st.exam = {"id": run.exam.id, "candidate": c, "deadline": data["deadline"]}
                     st.save()
-            run.set_candidate(c, state="ready", error="", ready_at=_now().isoformat(timespec="seconds"))
+            run.set_candidate(c, state="ready", error="", ready_at=now().isoformat(timespec="seconds"))
             progress(c, "ready")
             return "ready"
         except (AltlabError, KeyboardInterrupt) as e:
@@ -163,9 +80,8 @@ def start_candidates(run: ExamRun, candidates: list[str], *, seed: str | None = 
 def candidate_status(run: ExamRun) -> list[dict[str, Any]]:
     """Each candidate's state, with 'down' where a lab's containers are gone or stopped."""
     data = run.require()
-    running = set(docker.run(["ps", "--filter", f"label=io.altlab.home={home_tag()}", "--format",
-                              '{{.Label "io.altlab.project"}}']).stdout.split())
-    left = (dt.datetime.fromisoformat(data["deadline"]) - _now()).total_seconds()
+    running = get_engine().running_projects()
+    left = (dt.datetime.fromisoformat(data["deadline"]) - now()).total_seconds()
     rows = []
     for cid, info in sorted(data.get("candidates", {}).items()):
         labs = {}
@@ -202,20 +118,21 @@ def stop_candidates(run: ExamRun, candidates: list[str]) -> None:
 # --- grading -----------------------------------------------------------------------------------------
 
 def _image_digests(runners: list[LabRunner]) -> dict[str, str]:
+    engine = get_engine()
     out = {}
     for r in runners:
         st = r.state()
         for svc, info in (st.servers if st else {}).items():
             image = info.get("image", "")
-            res = docker.run(["image", "inspect", "--format", "{{.Id}}", image], check=False)
-            out[f"{r.manifest.id}/{svc}"] = f"{image}@{res.stdout.strip()}" if res.ok else image
+            digest = engine.image_id(image)
+            out[f"{r.manifest.id}/{svc}"] = f"{image}@{digest}" if digest else image
     return out
 
 
 def grade_one(run: ExamRun, cid: str, *, final: bool = False) -> dict[str, Any]:
     """Grade a candidate's labs (with the restart phase) in a fresh pytest process; write a signed bundle."""
     data = run.require()
-    after_deadline = _now() > dt.datetime.fromisoformat(data["deadline"]) and not final
+    after_deadline = now() > dt.datetime.fromisoformat(data["deadline"]) and not final
     with tempfile.TemporaryDirectory(prefix="altlab-exam-") as tmp:
         report = Path(tmp) / "report.json"
         lab_dirs = [a for d in run.catalog.dirs[:-1] for a in ("--lab-dir", str(d.resolve()))]

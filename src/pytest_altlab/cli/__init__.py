@@ -1,0 +1,39 @@
+"""The `altlab` command: parse, dispatch to the command's module, turn errors into exit codes."""
+
+from __future__ import annotations
+
+import importlib
+import os
+import sys
+
+from ..errors import AltlabError
+from .output import ExitCode, err
+
+__all__ = ["main"]
+
+
+def main(argv: list[str] | None = None) -> int:
+    from .parser import build_parser
+
+    argv = list(sys.argv[1:] if argv is None else argv)
+    # `altlab shell LAB [SERVICE] -- CMD ...`: everything after `--` is the command, verbatim.
+    cmd: list[str] = []
+    if "--" in argv:
+        i = argv.index("--")
+        argv, cmd = argv[:i], argv[i + 1:]
+    args = build_parser().parse_args(argv)
+    args.cmd = cmd
+    try:
+        module, _, function = str(args.fn).partition(":")
+        fn = getattr(importlib.import_module(f"{__name__}.{module}"), function)
+        return int(fn(args))
+    except AltlabError as e:
+        err(f"altlab: error: {e}")
+        return e.exit_code
+    except KeyboardInterrupt:
+        err("altlab: interrupted; cleaned up")
+        return ExitCode.INTERRUPTED
+    except BrokenPipeError:  # `altlab ... | head`: the reader left; not an error of ours
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return ExitCode.OK

@@ -1,0 +1,9 @@
+"""`python -m pytest_altlab.cli`: the `altlab` command."""
+
+from __future__ import annotations
+
+import sys
+
+from . import main
+
+sys.exit(main())

@@ -1,0 +1,184 @@
+"""Proctor commands: `altlab exam start|status|sheet|grade|proctor|stop|restart-candidate|verify-report`."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ..errors import AltlabError
+from .options import lab_catalog, lab_dir_args
+from .output import console, err
+
+if TYPE_CHECKING:
+    from ..exams.run import ExamRun
+
+
+def exam_run(args: argparse.Namespace) -> ExamRun:
+    from ..exams.manifest import find_exam
+    from ..exams.run import ExamRun
+
+    cat = lab_catalog(args)
+    if not getattr(args, "exam", None):
+        raise AltlabError("name the exam", hint="--exam EXAM (or --key-file for verify-report)")
+    return ExamRun(find_exam(args.exam, cat), cat)
+
+
+def candidates(args: argparse.Namespace, run: ExamRun) -> list[str]:
+    names = [c for part in (args.candidates or []) for c in part.split(",") if c]
+    if getattr(args, "candidates_file", None):
+        names += [ln.strip() for ln in Path(args.candidates_file).read_text().splitlines() if ln.strip()]
+    if getattr(args, "all", False) or not names:
+        names = sorted(run.require().get("candidates", {}))
+    if not names:
+        raise AltlabError("no candidates given", hint="--candidates alice,bob or --candidates-file FILE")
+    return names
+
+
+def cmd_exam_list(args: argparse.Namespace) -> int:
+    from ..exams.manifest import exam_ids, find_exam
+
+    for eid in exam_ids():
+        e = find_exam(eid)
+        labs = ", ".join(f"{x.lab} (x{x.weight:g})" for x in e.labs)
+        print(f"{e.id}: {e.title}; {e.time_limit:g} min, pass mark {e.pass_mark:g}%; labs: {labs}")
+    return 0
+
+
+def cmd_exam_start(args: argparse.Namespace) -> int:
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from ..exams.proctor import start_candidates
+
+    run = exam_run(args)
+    names = [c for part in args.candidates for c in part.split(",") if c]
+    if args.candidates_file:
+        names += [ln.strip() for ln in Path(args.candidates_file).read_text().splitlines() if ln.strip()]
+    if not names:
+        raise AltlabError("no candidates given", hint="--candidates alice,bob or --candidates-file FILE")
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  console=console()) as bar:
+        task = bar.add_task(f"starting {len(names)} candidate(s)", total=len(names))
+
+        def progress(c: str, what: str) -> None:
+            bar.console.print(f"[{c}] {what}", highlight=False, markup=False)
+            if what == "ready" or what.startswith("failed"):
+                bar.advance(task)
+
+        result = start_candidates(run, names, seed=args.seed, parallel=args.parallel, minutes=args.minutes,
+                                  flavour=args.flavour, timeout=args.timeout, progress=progress)
+    failed = {c: r for c, r in result.items() if r != "ready"}
+    data = run.require()
+    print(f"exam {run.exam.id}: {len(result) - len(failed)} ready, {len(failed)} failed; deadline {data['deadline']}")
+    if args.proctor:
+        log = run.dir / "proctor.log"
+        with open(log, "a") as out:
+            subprocess.Popen([sys.executable, "-m", "pytest_altlab.cli", *(lab_dir_args(args)), "exam", "proctor",
+                              args.exam], stdout=out, stderr=out, stdin=subprocess.DEVNULL, start_new_session=True)
+        print(f"proctor started: grades everyone at the deadline (log: {log})")
+    return 1 if failed else 0
+
+
+def cmd_exam_status(args: argparse.Namespace) -> int:
+    from rich.table import Table
+
+    from ..exams.proctor import candidate_status
+
+    run = exam_run(args)
+    rows = candidate_status(run)
+    if args.json:
+        print(json.dumps(rows, indent=2))
+        return 0
+    t = Table(title=f"exam {run.exam.id}")
+    for col in ("candidate", "state", *[x.lab for x in run.exam.labs], "time left", "score", "attempts"):
+        t.add_column(col)
+    for r in rows:
+        left = r["seconds_left"]
+        t.add_row(r["candidate"], r["state"], *[r["labs"][x.lab] for x in run.exam.labs],
+                  f"{left // 60}:{left % 60:02d}", "-" if r["score"] is None else f"{r['score']:g}%",
+                  str(r["attempts"]))
+    console().print(t)
+    return 0
+
+
+def cmd_exam_sheet(args: argparse.Namespace) -> int:
+    run = exam_run(args)
+    data = run.require()
+    if args.candidate not in data.get("candidates", {}):
+        raise AltlabError(f"no candidate '{args.candidate}' in exam '{run.exam.id}'")
+    left = max(0, int(run.seconds_left()))
+    print(f"# {run.exam.title}\ncandidate: {args.candidate}; time left: {left // 60} min; "
+          f"pass mark {run.exam.pass_mark:g}%\n")
+    lab_dirs = " ".join(lab_dir_args(args))
+    for r in run.runners(args.candidate):
+        st = r.running_state()
+        print(f"## {r.manifest.title} ({r.manifest.id})\n")
+        print(st.task_file.read_text(encoding="utf-8").replace(f"altlab shell {r.manifest.id}",
+              f"altlab shell {r.manifest.id} --instance {r.instance}"))
+        print(f"shell: altlab {lab_dirs + ' ' if lab_dirs else ''}shell {r.manifest.id} --instance {r.instance}\n")
+    return 0
+
+
+def cmd_exam_grade(args: argparse.Namespace) -> int:
+    from ..exams.proctor import grade_candidates
+
+    run = exam_run(args)
+    names = candidates(args, run)
+    result = grade_candidates(run, names, final=args.final, parallel=args.parallel,
+                              progress=lambda c, s: err(f"[{c}] {s}"))
+    for c, doc in sorted(result.items()):
+        if isinstance(doc, dict):
+            late = " (after the time limit: does not replace the result in time)" if doc.get("after_deadline") else ""
+            print(f"{c}: {doc['percent']:g}% {'PASSED' if doc['passed'] else 'NOT PASSED'} "
+                  f"(attempt {doc['attempt']}){late}")
+        else:
+            print(f"{c}: grading failed: {doc}")
+    print(f"room: {run.dir / 'room.html'} and {run.dir / 'room.csv'}")
+    return 0 if all(isinstance(d, dict) for d in result.values()) else 1
+
+
+def cmd_exam_proctor(args: argparse.Namespace) -> int:
+    from ..exams.proctor import proctor_loop
+
+    run = exam_run(args)
+    err(f"proctoring {run.exam.id}: grading everyone at {run.require()['deadline']}")
+    proctor_loop(run, parallel=args.parallel, progress=lambda c, s: err(f"[{c}] {s}"))
+    err("final grading done")
+    return 0
+
+
+def cmd_exam_stop(args: argparse.Namespace) -> int:
+    from ..exams.proctor import stop_candidates
+
+    run = exam_run(args)
+    stop_candidates(run, candidates(args, run))
+    print("stopped")
+    return 0
+
+
+def cmd_exam_restart(args: argparse.Namespace) -> int:
+    from ..exams.proctor import restart_candidate
+
+    run = exam_run(args)
+    restart_candidate(run, args.candidate)
+    print(f"{args.candidate}: environment started again (same parameters)")
+    return 0
+
+
+def cmd_exam_verify_report(args: argparse.Namespace) -> int:
+    from ..exams.proctor import verify_report
+
+    if args.key_file:
+        key = Path(args.key_file).read_bytes()
+    else:
+        key = exam_run(args).key()
+    problems = verify_report(Path(args.report), key)
+    if problems:
+        for p in problems:
+            print(f"TAMPERED: {p}")
+        return 1
+    print(f"OK: {args.report} is exactly as signed")
+    return 0
