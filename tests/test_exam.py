@@ -14,7 +14,7 @@ import pytest
 
 from pytest_altlab.catalog import Catalog
 from pytest_altlab.errors import ManifestError
-from pytest_altlab.exams.manifest import load_exam
+from pytest_altlab.exams.manifest import candidate_instance, load_exam
 from pytest_altlab.grading.totals import weighted_total
 
 from .conftest import TEST_LABS, altlab
@@ -56,7 +56,6 @@ def home(tmp_path: Path) -> Iterator[dict[str, str]]:
 
 def project_of(env: dict[str, str], candidate: str) -> str:
     """The compose project of a candidate's probe lab in that state folder (names carry the folder's tag)."""
-    from pytest_altlab.exams.manifest import candidate_instance
     from pytest_altlab.instance import project_name
 
     old = os.environ.get("ALTLAB_HOME")
@@ -95,7 +94,7 @@ def test_room_start_grade_reports_and_signatures(home: dict[str, str], monkeypat
     assert len(set(answers.values())) == 3, "each candidate gets their own parameter values"
     # alice answers; bob copies alice's answer (which is wrong for him)
     for cand, value in (("alice", answers["alice"]), ("bob", answers["alice"])):
-        r = altlab(*L, "shell", "probe", "--instance", f"x-probe-exam-{cand}", "--", "sh", "-c",
+        r = altlab(*L, "shell", "probe", "--instance", candidate_instance("probe-exam", cand), "--", "sh", "-c",
                    f"echo {value} > /srv/answer", env=home)
         assert r.returncode == 0, r.stderr
     carol_before = container_started_at(project_of(home, "carol"))
@@ -123,7 +122,8 @@ def test_room_start_grade_reports_and_signatures(home: dict[str, str], monkeypat
     assert "<script" not in proctor_html and "http" not in proctor_html.split("<body>")[0]
 
     # no hints and no reference solution while the exam runs
-    assert "no hints in an exam" in altlab(*L, "hint", "probe", "--instance", "x-probe-exam-bob", env=home).stderr
+    bob = candidate_instance("probe-exam", "bob")
+    assert "no hints in an exam" in altlab(*L, "hint", "probe", "--instance", bob, env=home).stderr
     sol = altlab(*L, "solution", "probe", "--give-up", env=home)
     assert sol.returncode == 2 and "not shown while exam probe-exam" in sol.stderr and "echo" not in sol.stdout
     ok = altlab(*L, "exam", "verify-report", str(bundle), "--exam", EXAM, env=home)
@@ -172,7 +172,7 @@ def test_time_limit_grades_automatically_and_later_changes_do_not_count(home: di
     assert (bundle / "SIGNATURE.json").exists(), "the proctor graded at the time limit"
     doc = json.loads((bundle / "report.json").read_text())
     assert doc["final"] is True and doc["percent"] == 0
-    late = altlab(*L, "shell", "probe", "--instance", "x-probe-exam-fay", "--", "sh", "-c",
+    late = altlab(*L, "shell", "probe", "--instance", candidate_instance("probe-exam", "fay"), "--", "sh", "-c",
                   f"echo {answer} > /srv/answer", env=home)
     assert late.returncode == 2 and "time limit" in late.stderr
     # even a change made another way does not count: a later grading is marked and the final one stands

@@ -39,8 +39,11 @@ class ManifestError(AltlabError):
 
     def __init__(self, file: str, field: str, value: object, expected: str) -> None:
         self.file, self.field, self.value, self.expected = file, field, value, expected
+        shown = repr(value)
+        if len(shown) > 200:  # a message quotes the bad value, never megabytes of it (YAML aliases expand)
+            shown = shown[:200] + f"... ({len(shown) - 200} more characters)"
         super().__init__(
-            f"{file}: field '{field}': {value!r} is not valid",
+            f"{file}: field '{field}': {shown} is not valid",
             hint=f"expected {expected}",
         )
 

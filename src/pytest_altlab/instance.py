@@ -10,17 +10,19 @@ from pathlib import Path
 from typing import Any
 
 from .errors import AltlabError
-from .paths import home_tag, state_home
+from .paths import home_tag, state_home, write_private
 
 __all__ = ["InstanceState", "project_name", "state_dir", "validate_instance"]
 
-INSTANCE_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,40}$")
+# Long enough for an exam candidate's instance (x-<exam id, 41>_<candidate, 31>): names are never cut,
+# so two candidates can never end up in one instance.
+INSTANCE_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,79}$")
 
 
 def validate_instance(name: str) -> str:
     if not INSTANCE_RE.match(name):
         raise AltlabError(f"instance name '{name}' is not valid",
-                          hint="use lowercase letters, digits, '-' and '_' (at most 41 characters)")
+                          hint="use lowercase letters, digits, '-' and '_' (at most 80 characters)")
     return name
 
 
@@ -70,10 +72,7 @@ class InstanceState:
         return self.dir / "TASK.md"
 
     def save(self) -> None:
-        self.dir.mkdir(parents=True, exist_ok=True)
-        tmp = self.dir / "state.json.tmp"
-        tmp.write_text(json.dumps(asdict(self), indent=2, sort_keys=True))
-        tmp.replace(self.dir / "state.json")  # atomic: a crash never leaves half a state file
+        write_private(self.dir / "state.json", json.dumps(asdict(self), indent=2, sort_keys=True))
 
     @classmethod
     def load(cls, project: str) -> InstanceState | None:

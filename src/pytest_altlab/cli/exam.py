@@ -27,12 +27,34 @@ def exam_run(args: argparse.Namespace) -> ExamRun:
     return ExamRun(find_exam(args.exam, cat), cat)
 
 
-def candidates(args: argparse.Namespace, run: ExamRun) -> list[str]:
-    names = [c for part in (args.candidates or []) for c in part.split(",") if c]
+def named_candidates(args: argparse.Namespace) -> list[str]:
+    """The ids given with --candidates / --candidates-file; naming none where the option was given is an error
+    (`--candidates ,` must never mean "everyone")."""
+    given = bool(args.candidates) or bool(getattr(args, "candidates_file", None))
+    names = [c.strip() for part in (args.candidates or []) for c in part.split(",") if c.strip()]
     if getattr(args, "candidates_file", None):
-        names += [ln.strip() for ln in Path(args.candidates_file).read_text().splitlines() if ln.strip()]
+        f = Path(args.candidates_file)
+        try:
+            text = f.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as e:
+            raise AltlabError(f"--candidates-file {f}: cannot be read ({type(e).__name__})",
+                              hint="a UTF-8 text file with one candidate id per line") from None
+        names += [ln.strip() for ln in text.splitlines() if ln.strip()]
+    if given and not names:
+        raise AltlabError("--candidates names no candidate", hint="--candidates alice,bob or --candidates-file FILE")
+    return list(dict.fromkeys(names))  # each once, in the given order
+
+
+def candidates(args: argparse.Namespace, run: ExamRun) -> list[str]:
+    """The candidates a command acts on: the named ones (each must be a candidate of this run), else all."""
+    names = named_candidates(args)
+    known = run.require().get("candidates", {})
     if getattr(args, "all", False) or not names:
-        names = sorted(run.require().get("candidates", {}))
+        names = sorted(known)
+    unknown = [c for c in names if c not in known]
+    if unknown:
+        raise AltlabError(f"not a candidate of exam '{run.exam.id}': {', '.join(unknown)}",
+                          hint="candidates: " + (", ".join(sorted(known)) or "none yet"))
     if not names:
         raise AltlabError("no candidates given", hint="--candidates alice,bob or --candidates-file FILE")
     return names
@@ -54,9 +76,7 @@ def cmd_exam_start(args: argparse.Namespace) -> int:
     from ..exams.proctor import start_candidates
 
     run = exam_run(args)
-    names = [c for part in args.candidates for c in part.split(",") if c]
-    if args.candidates_file:
-        names += [ln.strip() for ln in Path(args.candidates_file).read_text().splitlines() if ln.strip()]
+    names = named_candidates(args)
     if not names:
         raise AltlabError("no candidates given", hint="--candidates alice,bob or --candidates-file FILE")
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),

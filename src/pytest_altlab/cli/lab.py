@@ -69,7 +69,8 @@ def _points(m: LabManifest) -> str:
 
 def cmd_start(args: argparse.Namespace) -> int:
     runner = lab_runner(args)
-    ctx = runner.start(flavour=args.flavour, seed=args.seed, fixed_ports=parse_ports(args.port),
+    ports = parse_ports(args.port, [s.name for s in runner.manifest.services])
+    ctx = runner.start(flavour=args.flavour, seed=args.seed, fixed_ports=ports,
                        timeout=args.timeout)
     print(ctx.state.task_file.read_text(), flush=True)
     print_access(ctx)

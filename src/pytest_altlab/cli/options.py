@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import math
 import os
 from collections.abc import Callable
 from pathlib import Path
@@ -15,7 +16,7 @@ if TYPE_CHECKING:
     from ..catalog import Catalog
     from ..lab import LabRunner
 
-__all__ = ["add_candidates", "add_flavour", "add_instance", "add_json", "add_timeout", "lab_catalog",
+__all__ = ["finite", "add_candidates", "add_flavour", "add_instance", "add_json", "add_timeout", "lab_catalog",
            "lab_dir_args", "lab_runner", "parse_ports"]
 
 
@@ -28,9 +29,20 @@ def add_flavour(p: argparse.ArgumentParser) -> None:
     p.add_argument("--flavour", default=os.environ.get("ALTLAB_FLAVOUR", "debian"), choices=list(FLAVOURS))
 
 
+def finite(text: str) -> float:
+    """A number of seconds or minutes: finite and above 0 (`nan`, `inf`, 0 and negatives are refused)."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a number") from None
+    if not math.isfinite(value) or value <= 0:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a finite number above 0")
+    return value
+
+
 def add_timeout(p: argparse.ArgumentParser, default: float = 180,
                 help: str = "seconds to wait for healthy services") -> None:
-    p.add_argument("--timeout", type=float, default=default, help=help)
+    p.add_argument("--timeout", type=finite, default=default, help=help)
 
 
 def add_json(p: argparse.ArgumentParser) -> None:
@@ -60,14 +72,19 @@ def lab_dir_args(args: argparse.Namespace) -> list[str]:
     return [a for d in args.lab_dir for a in ("--lab-dir", d)]
 
 
-def parse_ports(values: list[str]) -> dict[tuple[str, int], int]:
+def parse_ports(values: list[str], services: list[str] | None = None) -> dict[tuple[str, int], int]:
+    """--port SERVICE:CONTAINER_PORT=HOST_PORT values; the service must be one of the lab's."""
     out = {}
     for v in values:
         try:
             svc, rest = v.split(":", 1)
-            cport, hport = rest.split("=", 1)
-            out[(svc, int(cport))] = int(hport)
+            cport, hport = (int(x) for x in rest.split("=", 1))
         except ValueError:
             raise AltlabError(f"--port '{v}' is not valid", hint="use SERVICE:CONTAINER_PORT=HOST_PORT, "
                               "e.g. rabbitmq:15672=15672") from None
+        if not (1 <= cport <= 65535 and 1 <= hport <= 65535):
+            raise AltlabError(f"--port '{v}': ports are numbers from 1 to 65535")
+        if services is not None and svc not in services:
+            raise AltlabError(f"--port '{v}': the lab has no service '{svc}'", hint="services: " + ", ".join(services))
+        out[(svc, cport)] = hport
     return out

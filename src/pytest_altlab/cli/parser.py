@@ -9,7 +9,7 @@ import argparse
 import os
 from collections.abc import Callable
 
-from .options import add_candidates, add_flavour, add_instance, add_json, add_timeout
+from .options import add_candidates, add_flavour, add_instance, add_json, add_timeout, finite
 
 __all__ = ["COMMANDS", "EXAM_COMMANDS", "build_parser"]
 
@@ -62,7 +62,7 @@ def _hint(p: argparse.ArgumentParser) -> None:
 
 
 def _watch(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--every", type=float, help="re-grade every SECONDS instead of waiting for Enter")
+    p.add_argument("--every", type=finite, help="re-grade every SECONDS instead of waiting for Enter")
     p.add_argument("--times", type=int, help="stop after this many gradings")
 
 
@@ -91,7 +91,7 @@ def _exam_start(p: argparse.ArgumentParser) -> None:
     p.add_argument("--candidates-file", help="one candidate id per line")
     p.add_argument("--seed", help="exam seed (default: random); candidates' parameters derive from it")
     p.add_argument("--parallel", type=int, default=6)
-    p.add_argument("--minutes", type=float, help="override the exam's time limit")
+    p.add_argument("--minutes", type=finite, help="override the exam's time limit")
     add_flavour(p)
     add_timeout(p, 300)
     p.add_argument("--proctor", action="store_true", help="grade everyone automatically at the deadline")

@@ -118,7 +118,8 @@ def candidate_instance(exam_id: str, candidate: str) -> str:
     if not CANDIDATE_RE.match(candidate):
         raise AltlabError(f"candidate id '{candidate}' is not valid",
                           hint="lowercase letters, digits, '-' and '_', at most 31 characters")
-    return f"x-{exam_id}-{candidate}"[:41].rstrip("-_")
+    # Injective by construction, never cut: exam ids have no '_', so the first '_' ends the exam id.
+    return f"x-{exam_id}_{candidate}"
 
 
 def candidate_seed(exam_seed: str, candidate: str) -> str:

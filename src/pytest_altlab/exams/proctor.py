@@ -109,7 +109,7 @@ def restart_candidate(run: ExamRun, cid: str, timeout: float = 300) -> None:
 
 
 def stop_candidates(run: ExamRun, candidates: list[str]) -> None:
-    for cid in candidates:
+    for cid in run.known(candidates):
         for r in run.runners(cid):
             r.stop()
         run.set_candidate(cid, state="stopped")
@@ -170,6 +170,7 @@ def grade_one(run: ExamRun, cid: str, *, final: bool = False) -> dict[str, Any]:
 def grade_candidates(run: ExamRun, candidates: list[str], *, final: bool = False, parallel: int = 4,
                      progress: Progress = lambda c, s: None) -> dict[str, dict[str, Any] | str]:
     out: dict[str, dict[str, Any] | str] = {}
+    run.known(candidates)
 
     def one(c: str) -> dict[str, Any] | str:
         progress(c, "grading")

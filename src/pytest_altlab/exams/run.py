@@ -15,7 +15,7 @@ from typing import Any
 from ..catalog import Catalog
 from ..errors import AltlabError
 from ..lab import LabRunner
-from ..paths import state_home
+from ..paths import private_dir, state_home, write_private
 from .manifest import ExamManifest, candidate_instance
 
 __all__ = ["ExamRun", "now"]
@@ -38,14 +38,12 @@ class ExamRun:
 
     @contextmanager
     def locked(self) -> Iterator[dict[str, Any]]:
-        self.dir.mkdir(parents=True, exist_ok=True)
+        private_dir(self.dir)
         with open(self.dir / ".lock", "w") as lock:
             fcntl.flock(lock, fcntl.LOCK_EX)
             data = self.load()
             yield data
-            tmp = self.file.with_suffix(".tmp")
-            tmp.write_text(json.dumps(data, indent=2, sort_keys=True))
-            tmp.replace(self.file)
+            write_private(self.file, json.dumps(data, indent=2, sort_keys=True))  # the seed derives passwords
 
     def load(self) -> dict[str, Any]:
         try:
@@ -91,6 +89,15 @@ class ExamRun:
 
     def seconds_left(self) -> float:
         return (self.deadline() - now()).total_seconds()
+
+    def known(self, cids: list[str]) -> list[str]:
+        """`cids`, each checked to be a candidate of this run (never a bundle or a run.json for a ghost)."""
+        have = self.require().get("candidates", {})
+        ghosts = [c for c in cids if c not in have]
+        if ghosts:
+            raise AltlabError(f"not a candidate of exam '{self.exam.id}': {', '.join(ghosts)}",
+                              hint="candidates: " + (", ".join(sorted(have)) or "none yet"))
+        return cids
 
     def instance_of(self, cid: str) -> str:
         return candidate_instance(self.exam.id, cid)

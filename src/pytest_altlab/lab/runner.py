@@ -17,6 +17,7 @@ from ..errors import AltlabError, DockerNotInstalled, DockerNotRunning, LabAlrea
 from ..images import ensure_images
 from ..instance import InstanceState, project_name, validate_instance
 from ..manifest import LabManifest, Step, resolve_params
+from ..paths import private_dir, write_private
 from .steps import render_task, run_step
 
 __all__ = ["LabRunner"]
@@ -84,7 +85,7 @@ class LabRunner:
                            started_at=dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds"),
                            servers={svc: {"image": img} for svc, img in images.items()},
                            fixed_ports=[[s, c, h] for (s, c), h in (fixed_ports or {}).items()])
-        st.dir.mkdir(parents=True, exist_ok=True)
+        private_dir(st.dir)
         if (m.path / "workspace").is_dir():  # files the candidate edits on the host (see `altlab apply`)
             shutil.copytree(m.path / "workspace", st.workspace, dirs_exist_ok=True)
         backend = self.backend(st)
@@ -95,7 +96,7 @@ class LabRunner:
                 ports = dict(fixed_ports or {})
                 doc = render_compose(m, flavour, self.project, ports, allocate=free_port)
                 st.ports = [[s, c, h] for (s, c), h in ports.items()]
-                st.compose_file.write_text(yaml.safe_dump(doc, sort_keys=False))
+                write_private(st.compose_file, yaml.safe_dump(doc, sort_keys=False))
                 st.save()
                 try:
                     backend.up(timeout)
@@ -109,7 +110,7 @@ class LabRunner:
             ctx = LabContext(m, st, backend)
             if apply_break:
                 self.apply_steps(ctx, m.break_steps, "break step")
-            st.task_file.write_text(render_task(m, params, flavour, {"workspace": str(st.workspace)}))
+            write_private(st.task_file, render_task(m, params, flavour, {"workspace": str(st.workspace)}))
             st.save()
             return ctx
         except BaseException:
