@@ -132,21 +132,24 @@ class LabContext:
         """The engine's view of the service's container: `docker inspect` (config, state, health)."""
         return self.backend.inspect(service)
 
-    def wait_until(self, probe: Callable[[], tuple[bool, T]], within: float, every: float = 1.0,
-                   what: str = "the condition") -> T:
-        """Call `probe` (-> (done, observation)) until it is done; return its last observation.
-
-        Past `within` seconds it raises an AssertionError that keeps the last observation: a check
-        that waits fails with what it saw, and a step (which wraps errors) says what it waited for."""
-        __tracebackhide__ = True
+    def poll(self, probe: Callable[[], tuple[bool, T]], within: float, every: float = 1.0) -> tuple[bool, T]:
+        """Call `probe` (-> (done, observation)) until it is done or `within` seconds pass: (done, last seen)."""
         deadline = time.monotonic() + within
         while True:
             done, seen = probe()
-            if done:
-                return seen
-            if time.monotonic() >= deadline:
-                raise AssertionError(f"{what} did not happen within {within:g} s; last seen: {seen}")
+            if done or time.monotonic() >= deadline:
+                return done, seen
             time.sleep(every)
+
+    def wait_until(self, probe: Callable[[], tuple[bool, T]], within: float, every: float = 1.0,
+                   what: str = "the condition") -> T:
+        """`poll`, and past `within` seconds an AssertionError that keeps the last observation: a check that
+        waits fails with what it saw, and a step (which wraps errors) says what it waited for."""
+        __tracebackhide__ = True
+        done, seen = self.poll(probe, within, every)
+        if not done:
+            raise AssertionError(f"{what} did not happen within {within:g} s; last seen: {seen}")
+        return seen
 
     def apply_override(self, text: str, timeout: float = 180) -> None:
         """Write `text` as the workspace's compose.override.yaml and apply it, as `altlab apply` does

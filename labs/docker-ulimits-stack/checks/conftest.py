@@ -1,4 +1,3 @@
-import time
 
 import pytest
 
@@ -31,12 +30,11 @@ def node(lab, rmq):
     emission, a few seconds late: wait for them, briefly."""
     def fetch():
         __tracebackhide__ = True
-        deadline = time.monotonic() + 20
-        while True:
+        def probe():
             nodes = rmq.api_json("/nodes")
-            if (nodes and "fd_total" in nodes[0]) or time.monotonic() > deadline:
-                break
-            time.sleep(1)
+            return bool(nodes and "fd_total" in nodes[0]), nodes
+
+        _, nodes = lab.poll(probe, within=20)
         assert nodes, "the management API lists no node"
         return nodes[0]
 

@@ -384,11 +384,7 @@ def _signal(lab: LabContext, service: str, sig: str) -> None:
 
 
 def _wait_listening(lab: LabContext, service: str, port: int, want: bool, timeout: float) -> bool:
-    deadline = time.monotonic() + timeout
-    while True:
-        res = lab.exec(service, ["bash", "-c", f"</dev/tcp/127.0.0.1/{port}"], timeout=30)
-        if res.ok == want:
-            return True
-        if time.monotonic() > deadline:
-            return False
-        time.sleep(0.2)
+    def probe() -> tuple[bool, None]:
+        return lab.exec(service, ["bash", "-c", f"</dev/tcp/127.0.0.1/{port}"], timeout=30).ok == want, None
+
+    return lab.poll(probe, timeout, every=0.2)[0]

@@ -240,13 +240,12 @@ class Prometheus:
         """Label sets of the series of `expr` that have a sample scraped at or after `since`: a series
         that is no longer exposed (or only has old samples) does not count. Polls up to `within` s."""
         __tracebackhide__ = True
-        deadline = time.monotonic() + within
-        while True:
+        def probe() -> tuple[bool, list[dict[str, str]]]:
             rows = self.query(f"timestamp({expr})")
             fresh = [r["metric"] for r in rows if float(r["value"][1]) >= since - 0.001]
-            if fresh or time.monotonic() >= deadline:
-                return fresh
-            time.sleep(0.5)
+            return bool(fresh), fresh
+
+        return self.lab.poll(probe, within, every=0.5)[1]
 
     def values(self, expr: str) -> list[tuple[dict[str, str], float]]:
         __tracebackhide__ = True
