@@ -673,6 +673,9 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--quick", action="store_true", help="skip the near-miss and alternative-route variants")
     sp.add_argument("--flavour", default=os.environ.get("ALTLAB_FLAVOUR", "debian"), choices=["debian", "upstream"])
     sp.set_defaults(fn=cmd_verify)
+    from .lint import add_lint_arguments  # light: stdlib and yaml only
+
+    add_lint_arguments(sub)
     ex = sub.add_parser("exam", help="proctored exams: many candidates, signed reports")
     esub = ex.add_subparsers(dest="exam_command", required=True)
     e = esub.add_parser("list", help="the exams")
