@@ -19,6 +19,7 @@ class Problem:
     value: str
     message: str
     hint: str
+    unreadable: bool = False  # the whole file: its checks are unknown
 
 
 @dataclass
@@ -30,6 +31,7 @@ class CheckInfo:
     points_src: str = ""  # the marker's argument as written, for messages
     covers: set[int] = field(default_factory=set)
     depends: list[str] = field(default_factory=list)
+    lines: dict[str, int] = field(default_factory=dict)  # marker name -> its line, for messages
 
 
 def check_files(checks_dir: Path) -> list[Path]:
@@ -70,7 +72,7 @@ class _Scan:
             if got is None:
                 continue
             name, args = got
-            line = getattr(node, "lineno", check.line)
+            line = check.lines[name] = getattr(node, "lineno", check.line)
             if name == "points":
                 src = ast.unparse(args[0]) if args else ""
                 check.points, check.points_src = (_number(args[0]) if args else None), src
@@ -106,10 +108,10 @@ def scan_checks(checks_dir: Path) -> tuple[list[CheckInfo], list[Problem]]:
             tree = ast.parse(file.read_text(encoding="utf-8"), filename=str(file))
         except SyntaxError as e:
             problems.append(Problem(file, e.lineno or 0, (e.text or "").strip()[:80], f"not valid Python: {e.msg}",
-                                    "fix the syntax; pytest could not collect this file either"))
+                                    "fix the syntax; pytest could not collect this file either", True))
             continue
         except (OSError, UnicodeDecodeError, ValueError) as e:
-            problems.append(Problem(file, 0, file.name, f"cannot be read: {e}", "a UTF-8 Python file"))
+            problems.append(Problem(file, 0, file.name, f"cannot be read: {e}", "a UTF-8 Python file", True))
             continue
         module_marks: list[ast.expr] = []
         for node in tree.body:

@@ -92,8 +92,10 @@ class _LabLint:
             self.add(self.dir / "checks", "(folder)", "checks/test_*.py", "the lab has no checks",
                      "write pytest checks with @pytest.mark.points(n)")
         self.points(checks)
-        self.coverage(checks)
-        self.names(data, checks)
+        # A check file that cannot be read hides its checks: rules about what no check does would only mislead.
+        complete = not any(p.unreadable for p in problems)
+        self.coverage(checks, complete)
+        self.names(data, checks, complete)
         self.parameters(data)
         self.services(data)
         return self.out
@@ -104,10 +106,10 @@ class _LabLint:
                 self.add(c.file, f"line {c.line}", c.id, "has no @pytest.mark.points(n)",
                          "every check is worth a finite number of points >= 0")
             elif c.points is not None and not finite(c.points):
-                self.add(c.file, f"line {c.line}", f"{c.id}: points({c.points_src})",
+                self.add(c.file, f"line {c.lines.get('points', c.line)}", f"{c.id}: points({c.points_src})",
                          "points must be a finite number >= 0", "e.g. @pytest.mark.points(2)")
 
-    def coverage(self, checks: list[CheckInfo]) -> None:
+    def coverage(self, checks: list[CheckInfo], complete: bool) -> None:
         task = self.dir / "TASK.md"
         try:
             text = task.read_text(encoding="utf-8")
@@ -123,12 +125,13 @@ class _LabLint:
             covered |= c.covers
             for k in sorted(c.covers):
                 if not 1 <= k <= n:
-                    self.add(c.file, f"line {c.line}", f"{c.id}: covers({k})", f"step {k} does not exist", span)
+                    self.add(c.file, f"line {c.lines.get('covers', c.line)}", f"{c.id}: covers({k})",
+                             f"step {k} does not exist", span)
             if not c.covers:
                 self.add(c.file, f"line {c.line}", c.id, "covers no step of TASK.md",
                          f"add @pytest.mark.covers(N, ...) naming the steps it grades; {span}")
         for s in doc.steps:
-            if s.number not in covered:
+            if s.number not in covered and complete:
                 self.add(task, f"line {s.line}", f"step {s.number}: {lines[s.line - 1][:60].strip()}",
                          "no check covers this step", f"mark the checks that grade it @pytest.mark.covers({s.number})")
             if s.written != s.number:
@@ -138,11 +141,11 @@ class _LabLint:
             if b.step is None:
                 self.add(task, f"line {b.line}", f"**{b.text}**", "bold requirement outside the numbered steps",
                          "no check can cover it there: put it into a numbered step, or drop the bold")
-            elif b.step not in covered:
+            elif b.step not in covered and complete:
                 self.add(task, f"line {b.line}", f"**{b.text}**", f"bold requirement in step {b.step}, "
                          "which no check covers", f"mark a check that grades it @pytest.mark.covers({b.step})")
 
-    def names(self, data: dict[str, Any], checks: list[CheckInfo]) -> None:
+    def names(self, data: dict[str, Any], checks: list[CheckInfo], complete: bool) -> None:
         ids = sorted({c.id for c in checks})
         seen: dict[str, CheckInfo] = {}
         for c in checks:
@@ -152,13 +155,14 @@ class _LabLint:
             seen.setdefault(c.id, c)
             for dep in c.depends:
                 if not _is_check(dep, ids):
-                    self.add(c.file, f"line {c.line}", f"{c.id}: depends({dep!r})", "names no check of this lab",
+                    self.add(c.file, f"line {c.lines.get('depends', c.line)}", f"{c.id}: depends({dep!r})",
+                             "names no check of this lab",
                              _mean(dep, ids) + "a blocked check would never run")
         variants = data.get("variants")
         for i, v in enumerate(variants if isinstance(variants, list) else []):
             must = v.get("must_fail") if isinstance(v, dict) else None
             for j, cid in enumerate([must] if isinstance(must, str) else must if isinstance(must, list) else []):
-                if checks and not _is_check(str(cid), ids):
+                if complete and not _is_check(str(cid), ids):
                     self.add(self.yaml, f"variants[{i}].must_fail[{j}]", cid, "names no check of this lab",
                              _mean(str(cid), ids) + "verify would pass this near-miss without testing it")
 
@@ -257,6 +261,11 @@ def lint_exam(ref: str, catalog: Any = None) -> list[Finding]:
     except ManifestError as e:
         return [_from_manifest_error(e)]
     out = []
+    raw, _ = _load_yaml(exam.file)
+    for i, item in enumerate(raw.get("labs", []) if isinstance(raw, dict) else []):
+        for key in sorted(set(item) - {"lab", "weight", "hidden"} if isinstance(item, dict) else (), key=str):
+            out.append(Finding("error", _show(exam.file), f"labs[{i}].{key}", str(key), "is not a field of an exam lab",
+                               _mean(str(key), ["hidden", "lab", "weight"]) + "known: lab, weight, hidden"))
     for i, x in enumerate(exam.labs):
         checks, _ = scan_checks(cat.folder(x.lab) / "checks")
         ids = sorted({c.id for c in checks})
@@ -298,15 +307,16 @@ def cmd_lint(args: argparse.Namespace) -> int:
         p = Path(args.lab)
         findings += lint_lab(p if (p / "lab.yaml").is_file() else cat.folder(args.lab))
         labs += 1
-    for ref in (exam_ids() if args.all else []) + args.exam:
+    exams = (exam_ids() if args.all else []) + args.exam
+    for ref in exams:
         findings += lint_exam(ref, cat)
     findings = list(dict.fromkeys(findings))  # a shared compose file used by several labs: each finding once
     errors = sum(f.severity == "error" for f in findings)
     if args.json:
         print(json.dumps([asdict(f) for f in findings], indent=2))
         return 1 if errors else 0
-    for f in findings:
-        print(f)
-    what = f"{labs} lab{'s' if labs != 1 else ''}" + (f", {len(set(args.exam))} exam(s)" if args.exam else "")
+    for finding in findings:
+        print(finding)
+    what = f"{labs} lab{'s' if labs != 1 else ''}" + (f", {len(set(exams))} exam(s)" if exams else "")
     print(f"lint: {errors} error(s), {len(findings) - errors} warning(s) in {what}")
     return 1 if errors else 0

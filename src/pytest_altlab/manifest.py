@@ -162,7 +162,8 @@ class _V:
     def mapping(self, v: object, fld: str, known: set[str] | None = None) -> dict[str, Any]:
         if not isinstance(v, dict):
             raise self.fail(fld, v, "a mapping (key: value)")
-        for key in sorted(set(v) - known, key=str) if known else ():  # a misspelt key would be silently ignored
+        for key in sorted(set(v) - (known or set(v)), key=str):  # a misspelt key would be silently ignored
+            assert known is not None
             close = difflib.get_close_matches(str(key), sorted(known), n=1, cutoff=0.6)
             mean = f" (did you mean '{close[0]}'?)" if close else ""
             where = str(key) if fld.startswith("(") else f"{fld}.{key}"

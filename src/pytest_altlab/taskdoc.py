@@ -98,6 +98,6 @@ def parse_task(text: str) -> TaskDoc:
     prose = "\n".join(visible)
     bolds = []
     for m in _BOLD.finditer(prose):  # bold may wrap onto the next line, never across a paragraph break
-        line = prose.count("\n", 0, m.start()) + 1
-        bolds.append(Bold(" ".join(m.group(1).replace("\0", "*").split()), line, doc.step_at(line)))
+        at = prose.count("\n", 0, m.start()) + 1
+        bolds.append(Bold(" ".join(m.group(1).replace("\0", "*").split()), at, doc.step_at(at)))
     return TaskDoc(doc.steps, tuple(bolds), tuple(placeholders))
