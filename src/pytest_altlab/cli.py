@@ -234,13 +234,22 @@ def cmd_verify(args: argparse.Namespace) -> int:
         raise AltlabError("name a lab or use --all")
     from .store import Store
 
+    if args.runs < 1 or (args.variant and len(labs) != 1):
+        raise AltlabError("--runs takes a number >= 1; --variant takes one lab", hint="e.g. verify LAB --runs 3")
     ok = True
     for m in labs:
+        gradings: dict[str, list[dict]] = {}
         phases = verify_lab(m, flavour=args.flavour, variants=not args.quick, echo=_err,
-                            lab_dirs=[Path(d) for d in args.lab_dir])
+                            lab_dirs=[Path(d) for d in args.lab_dir], runs=args.runs, only_variant=args.variant,
+                            gradings=gradings)
+        if args.runs > 1 and gradings:
+            from .flakes import analyse, flake_table
+
+            _console().print(flake_table(analyse(gradings)))
         print_phases(m.id, phases)
         lab_ok = all(p.ok for p in phases)
-        Store().add_verify_run(m.id, args.flavour, lab_ok, sum(p.seconds for p in phases))
+        if not args.variant:  # one variant is not a self-test of the lab
+            Store().add_verify_run(m.id, args.flavour, lab_ok, sum(p.seconds for p in phases))
         ok = ok and lab_ok
     return 0 if ok else 1
 
@@ -671,6 +680,9 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("lab", nargs="?")
     sp.add_argument("--all", action="store_true", help="every lab")
     sp.add_argument("--quick", action="store_true", help="skip the near-miss and alternative-route variants")
+    sp.add_argument("--runs", type=int, default=1, help="grade the broken and the solved state N times each: "
+                    "a check whose status flips is flaky and fails the self-test")
+    sp.add_argument("--variant", metavar="ID", help="run only this near-miss / alternative variant")
     sp.add_argument("--flavour", default=os.environ.get("ALTLAB_FLAVOUR", "debian"), choices=["debian", "upstream"])
     sp.set_defaults(fn=cmd_verify)
     from .lint import add_lint_arguments  # light: stdlib and yaml only
