@@ -737,6 +737,9 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--exam", help="take the key from this exam's run on this host")
     e.add_argument("--key-file", help="the exam's key file")
     e.set_defaults(fn=cmd_exam_verify_report)
+    from .stats_cmd import add_exam_stats_arguments
+
+    add_exam_stats_arguments(esub)
     sp = sub.add_parser("images", help="build images ahead of time")
     isub = sp.add_subparsers(dest="images_command", required=True)
     bp = isub.add_parser("build", help="build the debian-flavour images (and their debootstrap bases)")
