@@ -121,6 +121,9 @@ def test_a_good_lab_has_no_findings(tmp_path: Path) -> None:
     ({"lab_DOT_yaml": LAB_YAML.replace("{use: box}", "{use: box, compose: {volumes: ['../../etc:/host-etc']}}")},
      "services.box.compose.volumes[0]", "mounts a host path outside the lab folder"),
     ({"checks__test_good_DOT_py": CHECKS + "\ndef test_broken(:\n"}, "line 16", "not valid Python"),
+    ({"lab_DOT_yaml": LAB_YAML.replace("  box: {use: box}", "  box: {use: box")}, "line 5", "not valid YAML"),
+    ({"TASK_DOT_md": TASK.replace("**/srv/answer**", "`/srv/answer`") + "\nNote: **keep it short**.\n"},
+     "line 10", "**keep it short**: bold requirement outside the numbered steps"),
 ])
 def test_each_bad_case_is_one_error(tmp_path: Path, files: dict[str, str], where: str, text: str) -> None:
     found = errors(lint_lab(make_lab(tmp_path, **files)))

@@ -96,8 +96,9 @@ class _LabLint:
         complete = not any(p.unreadable for p in problems)
         self.coverage(checks, complete)
         self.names(data, checks, complete)
-        self.parameters(data)
-        self.services(data)
+        if bad is None:  # without a readable lab.yaml, what it declares is unknown
+            self.parameters(data)
+            self.services(data)
         return self.out
 
     def points(self, checks: list[CheckInfo]) -> None:
