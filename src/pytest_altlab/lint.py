@@ -133,7 +133,8 @@ class _LabLint:
                          f"add @pytest.mark.covers(N, ...) naming the steps it grades; {span}")
         for s in doc.steps:
             if s.number not in covered and complete:
-                self.add(task, f"line {s.line}", f"step {s.number}: {lines[s.line - 1][:60].strip()}",
+                first = lines[s.line - 1].strip()
+                self.add(task, f"line {s.line}", f"step {s.number}: {first[:60] + ('...' if len(first) > 60 else '')}",
                          "no check covers this step", f"mark the checks that grade it @pytest.mark.covers({s.number})")
             if s.written != s.number:
                 self.add(task, f"line {s.line}", f"{s.written}.", f"is step {s.number} (steps count from 1 in order)",
