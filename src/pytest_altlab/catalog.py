@@ -42,11 +42,15 @@ class Catalog:
     def ids(self) -> list[str]:
         return sorted(self._folders())
 
-    def get(self, lab_id: str) -> LabManifest:
+    def folder(self, lab_id: str) -> Path:
+        """A lab's folder, found without reading its lab.yaml (lint reads broken ones too)."""
         folders = self._folders()
         if lab_id not in folders:
             raise UnknownLabError(lab_id, sorted(folders))
-        return load_manifest(folders[lab_id])
+        return folders[lab_id]
+
+    def get(self, lab_id: str) -> LabManifest:
+        return load_manifest(self.folder(lab_id))
 
     def all(self) -> list[LabManifest]:
         return [load_manifest(p) for _, p in sorted(self._folders().items())]

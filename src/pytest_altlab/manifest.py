@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import hmac
 import re
@@ -35,6 +36,9 @@ KNOWN_LAB_KEYS = {
     "flavours", "flavour_notes", "services", "parameters", "break", "solution", "hints",
     "restart", "variants", "reset", "restart_mode",
 }
+_SERVICE_KEYS, _PARAM_KEYS = {"use", "compose"}, {"default", "secret", "generate", "length", "description"}
+_STEP_KEYS, _HINT_KEYS = {"run", "service", "user"}, {"text", "cost"}
+_VARIANT_KEYS = {"id", "kind", "description", "run", "must_fail", "persistence"}
 
 
 @dataclass(frozen=True)
@@ -155,9 +159,15 @@ class _V:
             raise self.fail(fld, v, f"a number from {lo:g} to {hi:g}")
         return float(v)
 
-    def mapping(self, v: object, fld: str) -> dict[str, Any]:
+    def mapping(self, v: object, fld: str, known: set[str] | None = None) -> dict[str, Any]:
         if not isinstance(v, dict):
             raise self.fail(fld, v, "a mapping (key: value)")
+        for key in sorted(set(v) - (known or set(v)), key=str):  # a misspelt key would be silently ignored
+            assert known is not None
+            close = difflib.get_close_matches(str(key), sorted(known), n=1, cutoff=0.6)
+            mean = f" (did you mean '{close[0]}'?)" if close else ""
+            where = str(key) if fld.startswith("(") else f"{fld}.{key}"
+            raise self.fail(where, v[key], f"a known field{mean}: " + ", ".join(sorted(known)))
         return v
 
     def str_list(self, v: object, fld: str, allowed: tuple[str, ...] | None = None) -> tuple[str, ...]:
@@ -184,10 +194,7 @@ def load_manifest(lab_dir: Path) -> LabManifest:
         mark = getattr(e, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "?"
         raise v.fail("(yaml)", where, f"valid YAML ({getattr(e, 'problem', e)})") from None
-    data = v.mapping(raw, "(top level)")
-    unknown = sorted(set(data) - KNOWN_LAB_KEYS)
-    if unknown:
-        raise v.fail(unknown[0], data[unknown[0]], "one of the known fields: " + ", ".join(sorted(KNOWN_LAB_KEYS)))
+    data = v.mapping(raw, "(top level)", KNOWN_LAB_KEYS)
     schema = data.get("schema", 1)
     if schema != 1:
         raise v.fail("schema", schema, "1 (the only lab.yaml format this version reads)")
@@ -251,7 +258,7 @@ def _services(v: _V, raw: object) -> tuple[ServiceSpec, ...]:
     for name, spec in m.items():
         if not isinstance(name, str) or not re.match(r"^[a-z][a-z0-9-]*$", name):
             raise v.fail(f"services.{name}", name, "a lowercase service name")
-        spec = v.mapping(spec if spec is not None else {}, f"services.{name}")
+        spec = v.mapping(spec if spec is not None else {}, f"services.{name}", _SERVICE_KEYS)
         use = v.str_(spec, "use", f"services.{name}.use", default=name,
                      pattern=re.compile(r"^[a-z][a-z0-9-]*$"), expected="the name of a file compose/<name>.yaml")
         compose = v.mapping(spec.get("compose", {}), f"services.{name}.compose")
@@ -265,8 +272,7 @@ def _params(v: _V, raw: object) -> tuple[ParamSpec, ...]:
         fld = f"parameters.{name}"
         if not isinstance(name, str) or not NAME_RE.match(name):
             raise v.fail(fld, name, "a lowercase identifier (letters, digits, _)")
-        if not isinstance(spec, dict):
-            spec = {"default": spec}
+        spec = v.mapping(spec if isinstance(spec, dict) else {"default": spec}, fld, _PARAM_KEYS)
         default = spec.get("default")
         if default is not None and not isinstance(default, (str, int, float)):
             raise v.fail(f"{fld}.default", default, "a string or number")
@@ -293,7 +299,7 @@ def _steps(v: _V, lab_dir: Path, raw: object, fld: str, services: tuple[str, ...
         f = f"{fld}[{i}]" if isinstance(raw, list) else fld
         if isinstance(item, str):
             item = {"run": item}
-        item = v.mapping(item, f)
+        item = v.mapping(item, f, _STEP_KEYS)
         run = v.str_(item, "run", f"{f}.run", expected="a script path relative to the lab folder")
         path = lab_dir / run
         if not path.is_file():
@@ -322,7 +328,7 @@ def _hints(v: _V, raw: object) -> tuple[Hint, ...]:
     for i, h in enumerate(raw):
         if isinstance(h, str):
             h = {"text": h}
-        h = v.mapping(h, f"hints[{i}]")
+        h = v.mapping(h, f"hints[{i}]", _HINT_KEYS)
         text = v.str_(h, "text", f"hints[{i}].text")
         out.append(Hint(text=text, cost=v.num(h, "cost", f"hints[{i}].cost", 0, 1000, 0)))
     return tuple(out)
@@ -335,7 +341,7 @@ def _variants(v: _V, lab_dir: Path, raw: object, services: tuple[str, ...]) -> t
     seen = set()
     for i, item in enumerate(raw):
         f = f"variants[{i}]"
-        item = v.mapping(item, f)
+        item = v.mapping(item, f, _VARIANT_KEYS)
         vid = v.str_(item, "id", f"{f}.id", pattern=ID_RE, expected="a lowercase id")
         if vid in seen:
             raise v.fail(f"{f}.id", vid, "an id not used by another variant")

@@ -26,6 +26,7 @@ MARKERS = (
     "after_restart: this check is graded only after the services restart (--lab-persistence)",
     "depends(*check_ids): report this check as blocked if one of those checks did not pass",
     "look(text): where a learner should look when this check fails (config file, command family, docs topic)",
+    "covers(*steps): the TASK.md steps (1-based top-level numbered items) this check grades; see `altlab lint`",
 )
 
 

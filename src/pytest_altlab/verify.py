@@ -40,8 +40,12 @@ def _failed_checks(rep: dict[str, Any]) -> str:
 
 
 def verify_lab(m: LabManifest, *, flavour: str = "debian", variants: bool = True, echo: Echo = print,
-               lab_dirs: list[Path] | None = None) -> list[Phase]:
+               lab_dirs: list[Path] | None = None, runs: int = 1, only_variant: str | None = None,
+               gradings: dict[str, list[dict[str, Any]]] | None = None) -> list[Phase]:
+    """`runs`: grade the broken and the solved state that often (a check that flips is flaky; the reports land
+    in `gradings`, state -> reports). `only_variant`: run just that variant, nothing else."""
     phases: list[Phase] = []
+    gradings = {} if gradings is None else gradings
     runner = LabRunner(m, VERIFY_INSTANCE, echo=echo)
 
     def phase(name: str, expectation: str, fn: Callable[[], tuple[bool, str, str]]) -> bool:
@@ -64,8 +68,22 @@ def verify_lab(m: LabManifest, *, flavour: str = "debian", variants: bool = True
         runner.start(flavour=flavour)
         return True, "started, break step applied", ""
 
-    def broken() -> tuple[bool, str, str]:
-        rep = run_grade(False)
+    def repeated(state: str, persistence: bool, judge: Callable[[dict[str, Any]], tuple[bool, str, str]]
+                 ) -> Callable[[], tuple[bool, str, str]]:
+        def each() -> tuple[bool, str, str]:
+            results = []
+            for _ in range(max(1, runs)):
+                rep = run_grade(persistence)
+                gradings.setdefault(state, []).append(rep)
+                results.append(judge(rep))
+            bad = [r for r in results if not r[0]]
+            ok, outcome, detail = (bad or results)[0]
+            if runs > 1:
+                outcome += f" ({len(results) - len(bad)}/{len(results)} runs as expected)"
+            return ok, outcome, detail
+        return each
+
+    def broken_one(rep: dict[str, Any]) -> tuple[bool, str, str]:
         bad = [c for c in rep.get("checks", []) if c["status"] not in ("failed", "blocked", "not_run")]
         ok = bool(rep) and rep["score"] == 0 and not bad
         return ok, f"score {_score(rep)}", "" if ok else _failed_checks(rep) or "checks passed or errored"
@@ -75,8 +93,7 @@ def verify_lab(m: LabManifest, *, flavour: str = "debian", variants: bool = True
         runner.apply_steps(ctx, m.solution_steps, "solution")
         return True, "applied", ""
 
-    def solved() -> tuple[bool, str, str]:
-        rep = run_grade(True)
+    def solved_one(rep: dict[str, Any]) -> tuple[bool, str, str]:
         # A lab with restart checks must have run its restart phase; a lab without has none to run.
         needs_restart = any(c["phase"] == "after_restart" for c in rep.get("checks", []))
         ok = bool(rep) and rep["score"] == rep["max_score"] > 0 and (rep["persistence"]["ran"] or not needs_restart)
@@ -86,14 +103,29 @@ def verify_lab(m: LabManifest, *, flavour: str = "debian", variants: bool = True
         left = {k: v for k, v in runner.stop().items() if v}
         return not left, "nothing left" if not left else f"left behind: {left}", ""
 
+    if only_variant is not None:
+        chosen = [v for v in m.variants if v.id == only_variant]
+        if not chosen:
+            import difflib
+
+            ids = [v.id for v in m.variants]
+            close = difflib.get_close_matches(only_variant, ids, n=1)
+            raise AltlabError(f"lab '{m.id}' has no variant '{only_variant}'",
+                              hint=(f"did you mean {close[0]}? " if close else "") + "variants: " + ", ".join(ids))
+        _verify_variant(m, chosen[0], runner, flavour, phase, run_grade)
+        return phases
     try:
         if phase("start", "services healthy, broken state applied", start):
-            phase("grade broken", "score 0; every check failed or blocked", broken)
+            phase("grade broken", "score 0; every check failed or blocked", repeated("broken", False, broken_one))
             if phase("solution", "reference solution applies", solve):
-                phase("grade solved + restart", "full marks, persistent checks pass after restart", solved)
+                phase("grade solved + restart", "full marks, persistent checks pass after restart",
+                      repeated("solved", True, solved_one))
     finally:
         phase("stop", "no containers, networks or volumes left", stop)
+    if runs > 1 and gradings:
+        from .flakes import analyse, verdict
 
+        phase(f"flakes over {runs} runs", "no check changes status between runs", lambda: verdict(analyse(gradings)))
     if variants:
         for v in m.variants:
             _verify_variant(m, v, runner, flavour, phase, run_grade)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import json
+from dataclasses import asdict
 from pathlib import Path
 
 from ..errors import AltlabError
@@ -11,21 +13,30 @@ from .output import err
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
+    from ..store import Store
     from ..verify import print_phases, verify_lab
+    from .output import console
 
     cat = lab_catalog(args)
     labs = cat.all() if args.all else [cat.get(args.lab)] if args.lab else []
     if not labs:
         raise AltlabError("name a lab or use --all")
-    from ..store import Store
-
+    if args.runs < 1 or (args.variant and len(labs) != 1):
+        raise AltlabError("--runs takes a number >= 1; --variant takes one lab", hint="e.g. verify LAB --runs 3")
     ok = True
     for m in labs:
+        gradings: dict[str, list[dict]] = {}
         phases = verify_lab(m, flavour=args.flavour, variants=not args.quick, echo=err,
-                            lab_dirs=[Path(d) for d in args.lab_dir])
+                            lab_dirs=[Path(d) for d in args.lab_dir], runs=args.runs, only_variant=args.variant,
+                            gradings=gradings)
+        if args.runs > 1 and gradings:
+            from ..flakes import analyse, flake_table
+
+            console().print(flake_table(analyse(gradings)))
         print_phases(m.id, phases)
         lab_ok = all(p.ok for p in phases)
-        Store().add_verify_run(m.id, args.flavour, lab_ok, sum(p.seconds for p in phases))
+        if not args.variant:  # one variant is not a self-test of the lab
+            Store().add_verify_run(m.id, args.flavour, lab_ok, sum(p.seconds for p in phases))
         ok = ok and lab_ok
     return 0 if ok else 1
 
@@ -46,3 +57,39 @@ def cmd_images(args: argparse.Namespace) -> int:
         for suite in args.base:
             print(build_base(suite, echo=err, force=args.force))
     return 0
+
+
+def cmd_lint(args: argparse.Namespace) -> int:
+    from ..catalog import Catalog
+    from ..exams.manifest import exam_ids
+    from ..lint import Finding, lint_compose_file, lint_exam, lint_lab
+    from ..paths import compose_dir
+
+    cat = Catalog([Path(d) for d in args.lab_dir])
+    if not (args.lab or args.all or args.exam):
+        raise AltlabError("name a lab, --exam EXAM, or --all")
+    findings: list[Finding] = []
+    labs = 0
+    if args.all:
+        for f in sorted(compose_dir().glob("*.yaml")):
+            findings += lint_compose_file(f)
+        for lab_id in cat.ids():
+            findings += lint_lab(cat.folder(lab_id))
+            labs += 1
+    elif args.lab:
+        p = Path(args.lab)
+        findings += lint_lab(p if (p / "lab.yaml").is_file() else cat.folder(args.lab))
+        labs += 1
+    exams = (exam_ids() if args.all else []) + args.exam
+    for ref in exams:
+        findings += lint_exam(ref, cat)
+    findings = list(dict.fromkeys(findings))  # a shared compose file used by several labs: each finding once
+    errors = sum(f.severity == "error" for f in findings)
+    if args.json:
+        print(json.dumps([asdict(f) for f in findings], indent=2))
+        return 1 if errors else 0
+    for finding in findings:
+        print(finding)
+    what = f"{labs} lab{'s' if labs != 1 else ''}" + (f", {len(set(exams))} exam(s)" if exams else "")
+    print(f"lint: {errors} error(s), {len(findings) - errors} warning(s) in {what}")
+    return 1 if errors else 0

@@ -202,3 +202,23 @@ def cmd_exam_verify_report(args: argparse.Namespace) -> int:
         return 1
     print(f"OK: {args.report} is exactly as signed")
     return 0
+
+
+def cmd_exam_stats(args: argparse.Namespace) -> int:
+    from ..exams.proctor import official_report
+    from ..exams.stats import exam_stats, instance_values, render_stats
+
+    run = exam_run(args)
+    candidates = sorted(run.require().get("candidates", {}))
+    docs = [d for d in (official_report(run, c) for c in candidates) if d]
+    if not docs:
+        raise AltlabError(f"no candidate of exam '{run.exam.id}' has been graded yet",
+                          hint=f"altlab exam grade {run.exam.id} --all")
+    stats = exam_stats(docs, instance_values(run, candidates))
+    if args.json:
+        print(json.dumps(stats, indent=2))
+        return 0
+    con = console()
+    for part in render_stats(stats):
+        con.print(part)
+    return 0

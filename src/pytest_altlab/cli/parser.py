@@ -74,7 +74,17 @@ def _verify(p: argparse.ArgumentParser) -> None:
     p.add_argument("lab", nargs="?")
     p.add_argument("--all", action="store_true", help="every lab")
     p.add_argument("--quick", action="store_true", help="skip the near-miss and alternative-route variants")
+    p.add_argument("--runs", type=int, default=1, help="grade the broken and the solved state N times each: "
+                   "a check whose status flips is flaky and fails the self-test")
+    p.add_argument("--variant", metavar="ID", help="run only this near-miss / alternative variant")
     add_flavour(p)
+
+
+def _lint(p: argparse.ArgumentParser) -> None:
+    p.add_argument("lab", nargs="?", help="lab id, or the path of a lab folder")
+    p.add_argument("--all", action="store_true", help="every lab, every exam and every shared compose file")
+    p.add_argument("--exam", action="append", default=[], help="lint this exam (id or exam.yaml path)")
+    p.add_argument("--json", action="store_true", help="the findings as a JSON list")
 
 
 def _images(p: argparse.ArgumentParser) -> None:
@@ -142,6 +152,8 @@ COMMANDS: dict[str, tuple[str, str, Adder, bool]] = {
                  _solution, True),
     "verify": ("author:cmd_verify", "a lab's self-test: broken scores 0, solution full, survives restart",
                _verify, False),
+    "lint": ("author:cmd_lint", "check a lab's files without Docker: steps covered, points, names, safety",
+             _lint, False),
     "images": ("", "build images ahead of time", _images, False),
 }
 
@@ -157,6 +169,8 @@ EXAM_COMMANDS: dict[str, tuple[str, str, Adder]] = {
                           _candidate),
     "verify-report": ("exam:cmd_exam_verify_report", "detect any edit to a signed report bundle",
                       _exam_verify_report),
+    "stats": ("exam:cmd_exam_stats", "per check: who passed, how well it separates candidates; copied values",
+              add_json),
 }
 
 

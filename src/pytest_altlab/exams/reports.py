@@ -136,4 +136,7 @@ def rollup_html(title: str, docs: list[dict[str, Any]]) -> str:
     for r in rows:
         body.append("<tr>" + "".join(f"<td>{e(x)}</td>" for x in r) + "</tr>")
     body.append("</table>")
+    from .stats import stats_html
+
+    body.append(stats_html(docs))
     return _page(f"{title}: room", "".join(body))
