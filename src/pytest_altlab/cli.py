@@ -429,7 +429,7 @@ def _exam_run(args: argparse.Namespace) -> ExamRun:
 
     cat = _catalog(args)
     if not getattr(args, "exam", None):
-        raise AltlabError("name the exam", hint="--exam EXAM (or --key-file for verify-report)")
+        raise AltlabError("name the exam", hint="--exam EXAM (or --public-key / --key-file for verify-report)")
     return ExamRun(find_exam(args.exam, cat), cat)
 
 
@@ -479,6 +479,8 @@ def cmd_exam_start(args: argparse.Namespace) -> int:
     failed = {c: r for c, r in result.items() if r != "ready"}
     data = run.require()
     print(f"exam {run.exam.id}: {len(result) - len(failed)} ready, {len(failed)} failed; deadline {data['deadline']}")
+    print(f"reports are signed with Ed25519; public key {run.public_key_file} (verify-report --public-key):\n"
+          + run.public_key_file.read_text().rstrip())
     if args.proctor:
         log = run.dir / "proctor.log"
         with open(log, "a") as out:
@@ -581,10 +583,18 @@ def cmd_exam_restart(args: argparse.Namespace) -> int:
 def cmd_exam_verify_report(args: argparse.Namespace) -> int:
     from .proctor import verify_report
 
-    if args.key_file:
-        key = Path(args.key_file).read_bytes()
-    else:
-        key = _exam_run(args).key()
+    from .signing import signature_alg
+
+    if args.public_key or args.key_file:
+        key = Path(args.public_key or args.key_file).read_bytes()
+        if args.public_key:
+            from .signing import load_public_key
+
+            load_public_key(key, where=args.public_key)  # a bad file: one clear line, not a verdict
+    else:  # on the proctor's host: the run's public key for Ed25519 bundles, its secret for old HMAC ones
+        run, folder = _exam_run(args), Path(args.report)
+        ed = signature_alg(folder if folder.is_dir() else folder.parent) == "Ed25519"
+        key = run.public_key_file.read_bytes() if ed and run.public_key_file.exists() else run.key()
     problems = verify_report(Path(args.report), key)
     if problems:
         for p in problems:
@@ -720,7 +730,8 @@ def build_parser() -> argparse.ArgumentParser:
     e = esub.add_parser("verify-report", help="detect any edit to a signed report bundle")
     e.add_argument("report", help="a bundle folder or its report.json")
     e.add_argument("--exam", help="take the key from this exam's run on this host")
-    e.add_argument("--key-file", help="the exam's key file")
+    e.add_argument("--key-file", help="the exam's secret key file (bundles of the former HMAC format)")
+    e.add_argument("--public-key", help="the exam's public.pem: a third party verifies with it alone")
     e.set_defaults(fn=cmd_exam_verify_report)
     sp = sub.add_parser("images", help="build images ahead of time")
     isub = sp.add_subparsers(dest="images_command", required=True)

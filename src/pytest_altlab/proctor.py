@@ -7,6 +7,7 @@ import fcntl
 import json
 import os
 import secrets
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -26,7 +27,7 @@ from .images import ensure_images
 from .lab import LabRunner
 from .paths import home_tag, state_home
 from .report import write_json_doc
-from .signing import sign_bundle, verify_bundle
+from .signing import generate_keypair, load_private_key, sign_bundle_ed25519, verify_bundle
 from .store import Store
 
 __all__ = ["ExamRun", "start_candidates", "grade_candidates", "verify_report"]
@@ -77,6 +78,21 @@ class ExamRun:
     def key(self) -> bytes:
         return (self.dir / "key").read_bytes()
 
+    @property
+    def private_key_file(self) -> Path:
+        return self.dir / "signing-key.pem"
+
+    @property
+    def public_key_file(self) -> Path:
+        return self.dir / "public.pem"
+
+    def ensure_keypair(self) -> None:
+        """The run's Ed25519 pair (made at start; a run begun by an older version gets one at first grading)."""
+        with open(self.dir / ".keylock", "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            if not self.private_key_file.exists():
+                generate_keypair(self.private_key_file, self.public_key_file)
+
     def begin(self, seed: str | None, minutes: float | None, flavour: str) -> dict[str, Any]:
         """Create the run (seed, HMAC key, deadline) once; later starts add candidates to it."""
         with self.locked() as data:
@@ -93,7 +109,8 @@ class ExamRun:
                 key = self.dir / "key"
                 key.write_bytes(secrets.token_bytes(32))
                 os.chmod(key, 0o600)  # the exam's secret: only the proctor reads it
-            return dict(data)
+        self.ensure_keypair()  # bundles are signed with it: anyone verifies them with public.pem alone
+        return dict(data)
 
     def set_candidate(self, cid: str, **fields: Any) -> None:
         with self.locked() as data:
@@ -241,13 +258,21 @@ def grade_one(run: ExamRun, cid: str, *, final: bool = False) -> dict[str, Any]:
     write_junit(doc, bundle / "junit.xml")
     (bundle / "report.html").write_text(candidate_html(doc, proctor=True), encoding="utf-8")
     (bundle / "candidate.html").write_text(candidate_html(doc, proctor=False), encoding="utf-8")
-    sign_bundle(bundle, run.key(), data["run_id"])
+    _copy_recordings(run.dir / "recordings" / cid, bundle / "recordings")
+    run.ensure_keypair()
+    sign_bundle_ed25519(bundle, load_private_key(run.private_key_file), data["run_id"])
     Store().add_exam_attempt(run.exam.id, data["run_id"], cid, attempt, doc, final, str(bundle))
     fields: dict[str, Any] = {"last_attempt": attempt}
     if not after_deadline:  # later changes never replace the result taken at the time limit
         fields.update(state="graded", percent=doc["percent"], passed=doc["passed"])
     run.set_candidate(cid, **fields)
     return doc
+
+
+def _copy_recordings(src: Path, dst: Path) -> None:
+    """The candidate's terminal recordings so far (the portal writes them), signed with the rest of the bundle."""
+    if src.is_dir():
+        shutil.copytree(src, dst, dirs_exist_ok=True)
 
 
 def grade_candidates(run: ExamRun, candidates: list[str], *, final: bool = False, parallel: int = 4,
