@@ -582,7 +582,6 @@ def cmd_exam_restart(args: argparse.Namespace) -> int:
 
 def cmd_exam_verify_report(args: argparse.Namespace) -> int:
     from .proctor import verify_report
-
     from .signing import signature_alg
 
     if args.public_key or args.key_file:

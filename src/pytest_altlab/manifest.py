@@ -33,7 +33,7 @@ GENERATORS = ("password", "suffix", "hex")
 KNOWN_LAB_KEYS = {
     "schema", "id", "title", "version", "summary", "skills", "time_limit", "pass_mark",
     "flavours", "flavour_notes", "services", "parameters", "break", "solution", "hints",
-    "restart", "variants", "reset", "restart_mode",
+    "restart", "variants", "reset", "restart_mode", "writable",
 }
 
 
@@ -42,6 +42,7 @@ class ServiceSpec:
     name: str
     use: str  # stem of compose/<use>.yaml
     compose: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
+    writable: tuple[str, ...] = ()  # paths the candidate may change besides the defaults (tamper.py)
 
 
 @dataclass(frozen=True)
@@ -106,6 +107,7 @@ class LabManifest:
     restart: tuple[str, ...]
     restart_mode: str  # restart: same containers; recreate: containers removed and created anew (volumes kept)
     variants: tuple[Variant, ...]
+    writable: tuple[str, ...] = ()  # paths every service may change besides the defaults (tamper.py)
 
     @property
     def file(self) -> Path:
@@ -231,7 +233,16 @@ def load_manifest(lab_dir: Path) -> LabManifest:
         restart=restart,
         restart_mode=_choice(v, data, "restart_mode", ("restart", "recreate"), "restart"),
         variants=_variants(v, lab_dir, data.get("variants", []), svc_names),
+        writable=_paths(v, data.get("writable", []), "writable"),
     )
+
+
+def _paths(v: _V, raw: object, fld: str) -> tuple[str, ...]:
+    paths = v.str_list(raw, fld) if raw else ()
+    for i, x in enumerate(paths):
+        if not x.startswith("/"):
+            raise v.fail(f"{fld}[{i}]", x, "an absolute path in the container, like /etc/rabbitmq")
+    return paths
 
 
 def _choice(v: _V, data: dict[str, Any], key: str, allowed: tuple[str, ...], default: str) -> str:
@@ -255,7 +266,8 @@ def _services(v: _V, raw: object) -> tuple[ServiceSpec, ...]:
         use = v.str_(spec, "use", f"services.{name}.use", default=name,
                      pattern=re.compile(r"^[a-z][a-z0-9-]*$"), expected="the name of a file compose/<name>.yaml")
         compose = v.mapping(spec.get("compose", {}), f"services.{name}.compose")
-        out.append(ServiceSpec(name=name, use=use, compose=compose))
+        writable = _paths(v, spec.get("writable", []), f"services.{name}.writable")
+        out.append(ServiceSpec(name=name, use=use, compose=compose, writable=writable))
     return tuple(out)
 
 

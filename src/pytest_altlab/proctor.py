@@ -29,6 +29,7 @@ from .paths import home_tag, state_home
 from .report import write_json_doc
 from .signing import generate_keypair, load_private_key, sign_bundle_ed25519, verify_bundle
 from .store import Store
+from .tamper import scan as scan_tamper
 
 __all__ = ["ExamRun", "start_candidates", "grade_candidates", "verify_report"]
 
@@ -233,6 +234,8 @@ def grade_one(run: ExamRun, cid: str, *, final: bool = False) -> dict[str, Any]:
     """Grade a candidate's labs (with the restart phase) in a fresh pytest process; write a signed bundle."""
     data = run.require()
     after_deadline = _now() > dt.datetime.fromisoformat(data["deadline"]) and not final
+    # Before grading restarts anything: a recreated container would no longer show a replaced binary.
+    tamper, tamper_unchecked = scan_tamper(run.runners(cid))
     with tempfile.TemporaryDirectory(prefix="altlab-exam-") as tmp:
         report = Path(tmp) / "report.json"
         lab_dirs = [a for d in run.catalog.dirs[:-1] for a in ("--lab-dir", str(d.resolve()))]
@@ -249,7 +252,8 @@ def grade_one(run: ExamRun, cid: str, *, final: bool = False) -> dict[str, Any]:
         "attempt": attempt, "final": final, "after_deadline": after_deadline, "run_id": data["run_id"],
         "deadline": data["deadline"], "checker_version": __version__,
         "lab_versions": {r.manifest.id: r.manifest.version for r in runners},
-        "image_digests": _image_digests(runners),
+        "image_digests": _image_digests(runners), "tamper": tamper,
+        **({"tamper_unchecked": tamper_unchecked} if tamper_unchecked else {}),
     })
     bundle = run.dir / "reports" / cid / f"attempt-{attempt}"
     bundle.mkdir(parents=True, exist_ok=True)
