@@ -479,6 +479,11 @@ def cmd_exam_start(args: argparse.Namespace) -> int:
     failed = {c: r for c, r in result.items() if r != "ready"}
     data = run.require()
     print(f"exam {run.exam.id}: {len(result) - len(failed)} ready, {len(failed)} failed; deadline {data['deadline']}")
+    if ready := sorted(c for c, r in result.items() if r == "ready"):
+        from .portal.cli import print_exam_links
+
+        print(f"portal login links (one-time; serve them with `altlab portal --exam {args.exam}`):")
+        print(f"links saved to {print_exam_links(args.exam, args.lab_dir, ready, args.portal_url)} (mode 0600)")
     print(f"reports are signed with Ed25519; public key {run.public_key_file} (verify-report --public-key):\n"
           + run.public_key_file.read_text().rstrip())
     if args.proctor:
@@ -697,6 +702,10 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--timeout", type=float, default=300)
     e.add_argument("--proctor", action="store_true", help="grade everyone automatically at the deadline")
     e.set_defaults(fn=cmd_exam_start)
+    from .portal.cli import add_exam_start_arguments, add_portal_arguments
+
+    add_exam_start_arguments(e)
+    add_portal_arguments(sub.add_parser("portal", help="candidate portal: terminals in a browser, proctor console"))
     e = esub.add_parser("status", help="candidates: state, labs, time left, score")
     e.add_argument("exam")
     e.add_argument("--json", action="store_true")

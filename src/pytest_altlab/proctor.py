@@ -233,7 +233,9 @@ def _image_digests(runners: list[LabRunner]) -> dict[str, str]:
 def grade_one(run: ExamRun, cid: str, *, final: bool = False) -> dict[str, Any]:
     """Grade a candidate's labs (with the restart phase) in a fresh pytest process; write a signed bundle."""
     data = run.require()
-    after_deadline = _now() > dt.datetime.fromisoformat(data["deadline"]) and not final
+    info = data.get("candidates", {}).get(cid, {})
+    deadline = candidate_deadline(data, cid)  # the run's, plus any extra time the proctor granted
+    after_deadline = _now() > deadline and not final
     # Before grading restarts anything: a recreated container would no longer show a replaced binary.
     tamper, tamper_unchecked = scan_tamper(run.runners(cid))
     with tempfile.TemporaryDirectory(prefix="altlab-exam-") as tmp:
@@ -250,7 +252,8 @@ def grade_one(run: ExamRun, cid: str, *, final: bool = False) -> dict[str, Any]:
     runners = run.runners(cid)
     doc.update({
         "attempt": attempt, "final": final, "after_deadline": after_deadline, "run_id": data["run_id"],
-        "deadline": data["deadline"], "checker_version": __version__,
+        "deadline": deadline.isoformat(timespec="seconds"), "checker_version": __version__,
+        "accommodations": info.get("accommodations", []),
         "lab_versions": {r.manifest.id: r.manifest.version for r in runners},
         "image_digests": _image_digests(runners), "tamper": tamper,
         **({"tamper_unchecked": tamper_unchecked} if tamper_unchecked else {}),
@@ -321,14 +324,26 @@ def write_room(run: ExamRun) -> tuple[Path, Path]:
     return html_path, csv_path
 
 
+def candidate_deadline(data: dict[str, Any], cid: str) -> dt.datetime:
+    """The run's deadline plus the candidate's extra time (an accommodation granted in the portal)."""
+    extra = float(data.get("candidates", {}).get(cid, {}).get("extra_minutes", 0))
+    return dt.datetime.fromisoformat(data["deadline"]) + dt.timedelta(minutes=extra)
+
+
 def proctor_loop(run: ExamRun, *, parallel: int = 4, poll: float = 5.0,
                  progress: Progress = lambda c, s: None) -> dict[str, dict[str, Any] | str]:
-    """Wait for the time limit, then grade everyone once, as final."""
-    while (left := run.seconds_left()) > 0:
-        time.sleep(min(poll, left))
-    data = run.require()
-    cands = [c for c, i in data.get("candidates", {}).items() if i.get("state") not in ("failed", "stopped")]
-    return grade_candidates(run, cands, final=True, parallel=parallel, progress=progress)
+    """Grade each candidate once, as final, when their time limit passes (later for those given extra time)."""
+    done: dict[str, dict[str, Any] | str] = {}
+    while True:
+        data = run.require()
+        pending = {c: candidate_deadline(data, c) for c, i in data.get("candidates", {}).items()
+                   if i.get("state") not in ("failed", "stopped") and c not in done and not i.get("finished_at")}
+        due = [c for c, d in pending.items() if d <= _now()]
+        if due:
+            done.update(grade_candidates(run, due, final=True, parallel=parallel, progress=progress))
+        if len(due) == len(pending):
+            return done
+        time.sleep(min(poll, max(0.1, min((d - _now()).total_seconds() for c, d in pending.items() if c not in due))))
 
 
 def verify_report(bundle: Path, key: bytes) -> list[str]:

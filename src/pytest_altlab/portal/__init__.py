@@ -1,1 +1,1 @@
-"""The candidate portal: a web app that gives each candidate a terminal in their own lab containers, and nothing else."""
+"""The candidate portal: a web app giving each candidate a terminal in their own lab containers, nothing else."""
