@@ -25,6 +25,9 @@ def add_portal_arguments(sp: argparse.ArgumentParser) -> None:
     sp.add_argument("--url", help="the address candidates use, for printed links (default from host/port)")
     sp.add_argument("--quota", type=int, default=2, help="drills: labs a learner may run at once")
     sp.add_argument("--idle-minutes", type=float, default=60, help="drills: stop labs idle this long")
+    from .ssh import add_ssh_arguments
+
+    add_ssh_arguments(sp)
     psub = sp.add_subparsers(dest="portal_command")
     ln = psub.add_parser("link", help="a new one-time login link for a candidate (or --proctor)")
     ln.add_argument("candidate", nargs="?")
@@ -107,6 +110,10 @@ def serve(eng: Engine, args: argparse.Namespace) -> int:
         print(f"practice server: add learners with `altlab portal learner add NAME`; serving {base}", flush=True)
     if args.host not in ("127.0.0.1", "localhost", "::1") and not args.tls_cert:
         print("warning: plain HTTP on a network address; use --tls-cert/--tls-key", file=sys.stderr)
+    if getattr(args, "ssh_port", None):  # the SSH door shares this process's event loop and terminal hub
+        from .ssh import serve_with_ssh
+
+        return serve_with_ssh(app, portal, args)
     uvicorn.run(app, host=args.host, port=args.port, ssl_certfile=args.tls_cert, ssl_keyfile=args.tls_key,
                 ws="websockets", log_level="warning", timeout_graceful_shutdown=5)
     return 0
