@@ -26,6 +26,9 @@ if ! .venv/bin/python -c 'import pytest_altlab, mypy, ruff' >/dev/null 2>&1 || [
   touch .venv/.installed
 fi
 
+# The candidate portal's browser libraries (xterm.js) from npm; skipped when already in place.
+if command -v npm >/dev/null 2>&1; then bash scripts/build-portal-assets.sh; else log "npm missing: portal assets not built"; fi
+
 # Base images (debootstrap) and every service image of the debian flavour; cached after the first run.
 log "building images (first run: a few minutes; then cached)"
 .venv/bin/altlab images build --base trixie --base bookworm

@@ -10,7 +10,8 @@ import yaml
 from pytest_altlab.catalog import Catalog
 from pytest_altlab.errors import ManifestError, UnknownLabError
 from pytest_altlab.lab import render_task
-from pytest_altlab.manifest import load_manifest, resolve_params
+from pytest_altlab.manifest import load_manifest
+from pytest_altlab.params import resolve_params
 
 from .conftest import TEST_LABS
 

@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-import difflib
-import hashlib
-import hmac
 import re
-import string
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from .errors import ManifestError
+from .fields import Fields
 
 __all__ = [
     "FLAVOURS",
@@ -24,7 +20,6 @@ __all__ = [
     "Step",
     "Variant",
     "load_manifest",
-    "resolve_params",
 ]
 
 FLAVOURS = ("debian", "upstream")
@@ -34,9 +29,10 @@ GENERATORS = ("password", "suffix", "hex")
 KNOWN_LAB_KEYS = {
     "schema", "id", "title", "version", "summary", "skills", "time_limit", "pass_mark",
     "flavours", "flavour_notes", "services", "parameters", "break", "solution", "hints",
-    "restart", "variants", "reset", "restart_mode",
+    "restart", "variants", "reset", "restart_mode", "writable",
 }
-_SERVICE_KEYS, _PARAM_KEYS = {"use", "compose"}, {"default", "secret", "generate", "length", "description"}
+_SERVICE_KEYS = {"use", "compose", "writable"}
+_PARAM_KEYS = {"default", "secret", "generate", "length", "description"}
 _STEP_KEYS, _HINT_KEYS = {"run", "service", "user"}, {"text", "cost"}
 _VARIANT_KEYS = {"id", "kind", "description", "run", "must_fail", "persistence"}
 
@@ -46,6 +42,7 @@ class ServiceSpec:
     name: str
     use: str  # stem of compose/<use>.yaml
     compose: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
+    writable: tuple[str, ...] = ()  # paths the candidate may change besides the defaults (tamper.py)
 
 
 @dataclass(frozen=True)
@@ -110,6 +107,7 @@ class LabManifest:
     restart: tuple[str, ...]
     restart_mode: str  # restart: same containers; recreate: containers removed and created anew (volumes kept)
     variants: tuple[Variant, ...]
+    writable: tuple[str, ...] = ()  # paths every service may change besides the defaults (tamper.py)
 
     @property
     def file(self) -> Path:
@@ -133,59 +131,10 @@ class LabManifest:
         return dict(self.flavour_notes).get(flavour)
 
 
-class _V:
-    """Field validator bound to one file, so every error carries the file name."""
-
-    def __init__(self, file: Path) -> None:
-        self.file = str(file)
-
-    def fail(self, fld: str, value: object, expected: str) -> ManifestError:
-        return ManifestError(self.file, fld, value, expected)
-
-    def str_(self, data: dict[str, Any], key: str, fld: str, *, default: str | None = None,
-             pattern: re.Pattern[str] | None = None, expected: str = "a non-empty string") -> str:
-        if key not in data:
-            if default is not None:
-                return default
-            raise self.fail(fld, None, expected + " (the field is required)")
-        v = data[key]
-        if not isinstance(v, str) or not v.strip() or (pattern and not pattern.match(v)):
-            raise self.fail(fld, v, expected)
-        return v
-
-    def num(self, data: dict[str, Any], key: str, fld: str, lo: float, hi: float, default: float) -> float:
-        v = data.get(key, default)
-        if isinstance(v, bool) or not isinstance(v, (int, float)) or not lo <= v <= hi:
-            raise self.fail(fld, v, f"a number from {lo:g} to {hi:g}")
-        return float(v)
-
-    def mapping(self, v: object, fld: str, known: set[str] | None = None) -> dict[str, Any]:
-        if not isinstance(v, dict):
-            raise self.fail(fld, v, "a mapping (key: value)")
-        for key in sorted(set(v) - (known or set(v)), key=str):  # a misspelt key would be silently ignored
-            assert known is not None
-            close = difflib.get_close_matches(str(key), sorted(known), n=1, cutoff=0.6)
-            mean = f" (did you mean '{close[0]}'?)" if close else ""
-            where = str(key) if fld.startswith("(") else f"{fld}.{key}"
-            raise self.fail(where, v[key], f"a known field{mean}: " + ", ".join(sorted(known)))
-        return v
-
-    def str_list(self, v: object, fld: str, allowed: tuple[str, ...] | None = None) -> tuple[str, ...]:
-        if isinstance(v, str):
-            v = [v]
-        if not isinstance(v, list) or not all(isinstance(x, str) and x for x in v):
-            raise self.fail(fld, v, "a list of strings")
-        if allowed:
-            for i, x in enumerate(v):
-                if x not in allowed:
-                    raise self.fail(f"{fld}[{i}]", x, "one of " + ", ".join(allowed))
-        return tuple(v)
-
-
 def load_manifest(lab_dir: Path) -> LabManifest:
     """Read and validate `lab_dir/lab.yaml`."""
     file = lab_dir / "lab.yaml"
-    v = _V(file)
+    v = Fields(file)
     try:
         raw = yaml.safe_load(file.read_text(encoding="utf-8"))
     except FileNotFoundError:
@@ -238,17 +187,26 @@ def load_manifest(lab_dir: Path) -> LabManifest:
         restart=restart,
         restart_mode=_choice(v, data, "restart_mode", ("restart", "recreate"), "restart"),
         variants=_variants(v, lab_dir, data.get("variants", []), svc_names),
+        writable=_paths(v, data.get("writable", []), "writable"),
     )
 
 
-def _choice(v: _V, data: dict[str, Any], key: str, allowed: tuple[str, ...], default: str) -> str:
+def _paths(v: Fields, raw: object, fld: str) -> tuple[str, ...]:
+    paths = v.str_list(raw, fld) if raw else ()
+    for i, x in enumerate(paths):
+        if not x.startswith("/"):
+            raise v.fail(f"{fld}[{i}]", x, "an absolute path in the container, like /etc/rabbitmq")
+    return paths
+
+
+def _choice(v: Fields, data: dict[str, Any], key: str, allowed: tuple[str, ...], default: str) -> str:
     value = data.get(key, default)
     if value not in allowed:
         raise v.fail(key, value, "one of " + ", ".join(allowed))
     return str(value)
 
 
-def _services(v: _V, raw: object) -> tuple[ServiceSpec, ...]:
+def _services(v: Fields, raw: object) -> tuple[ServiceSpec, ...]:
     if raw is None:
         raise v.fail("services", None, "a mapping of service name -> {use: <compose service>} (required)")
     m = v.mapping(raw, "services")
@@ -262,11 +220,12 @@ def _services(v: _V, raw: object) -> tuple[ServiceSpec, ...]:
         use = v.str_(spec, "use", f"services.{name}.use", default=name,
                      pattern=re.compile(r"^[a-z][a-z0-9-]*$"), expected="the name of a file compose/<name>.yaml")
         compose = v.mapping(spec.get("compose", {}), f"services.{name}.compose")
-        out.append(ServiceSpec(name=name, use=use, compose=compose))
+        writable = _paths(v, spec.get("writable", []), f"services.{name}.writable")
+        out.append(ServiceSpec(name=name, use=use, compose=compose, writable=writable))
     return tuple(out)
 
 
-def _params(v: _V, raw: object) -> tuple[ParamSpec, ...]:
+def _params(v: Fields, raw: object) -> tuple[ParamSpec, ...]:
     out = []
     for name, spec in v.mapping(raw, "parameters").items():
         fld = f"parameters.{name}"
@@ -292,7 +251,7 @@ def _params(v: _V, raw: object) -> tuple[ParamSpec, ...]:
     return tuple(out)
 
 
-def _steps(v: _V, lab_dir: Path, raw: object, fld: str, services: tuple[str, ...]) -> tuple[Step, ...]:
+def _steps(v: Fields, lab_dir: Path, raw: object, fld: str, services: tuple[str, ...]) -> tuple[Step, ...]:
     items = raw if isinstance(raw, list) else [raw]
     out = []
     for i, item in enumerate(items):
@@ -321,7 +280,7 @@ def _steps(v: _V, lab_dir: Path, raw: object, fld: str, services: tuple[str, ...
     return tuple(out)
 
 
-def _hints(v: _V, raw: object) -> tuple[Hint, ...]:
+def _hints(v: Fields, raw: object) -> tuple[Hint, ...]:
     if not isinstance(raw, list):
         raise v.fail("hints", raw, "a list of {text, cost}")
     out = []
@@ -334,7 +293,7 @@ def _hints(v: _V, raw: object) -> tuple[Hint, ...]:
     return tuple(out)
 
 
-def _variants(v: _V, lab_dir: Path, raw: object, services: tuple[str, ...]) -> tuple[Variant, ...]:
+def _variants(v: Fields, lab_dir: Path, raw: object, services: tuple[str, ...]) -> tuple[Variant, ...]:
     if not isinstance(raw, list):
         raise v.fail("variants", raw, "a list of near-miss / alternative fixes")
     out = []
@@ -365,31 +324,3 @@ def _variants(v: _V, lab_dir: Path, raw: object, services: tuple[str, ...]) -> t
 
 # --- parameters ----------------------------------------------------------------------------
 
-_ALNUM = string.ascii_letters + string.digits
-
-
-def _derive(seed: str, name: str, kind: str, length: int | None = None) -> str:
-    """Deterministic per-seed value: same seed and name, same value, on every machine."""
-    digest = hmac.new(seed.encode(), f"altlab-param:{name}".encode(), hashlib.sha512).digest()
-    if kind == "password":
-        return "".join(_ALNUM[b % len(_ALNUM)] for b in digest[:length or 20])
-    if kind == "hex":
-        return digest.hex()[:length or 16]
-    return "".join((string.ascii_lowercase + string.digits)[b % 36] for b in digest[:4])  # suffix
-
-
-def resolve_params(manifest: LabManifest, seed: str | None = None) -> dict[str, str]:
-    """Parameter values: defaults without a seed; derived per seed where a generator is declared."""
-    out: dict[str, str] = {}
-    for p in manifest.parameters:
-        if p.generate is None:
-            assert p.default is not None
-            out[p.name] = p.default
-        elif seed is None and p.default is not None:
-            out[p.name] = p.default
-        elif p.generate == "suffix":
-            base = p.default or p.name
-            out[p.name] = f"{base}-{_derive(seed or 'altlab', p.name, 'suffix')}"
-        else:
-            out[p.name] = _derive(seed or "altlab", p.name, p.generate, p.length)
-    return out

@@ -107,6 +107,11 @@ class Backend(ABC):
     def container(self, service: str) -> str:
         """The engine's name of a service's container (what an exec stream attaches to)."""
 
+    def diff(self, service: str) -> list[tuple[str, str]]:
+        """How the service container's filesystem differs from its image: (A|C|D, path) for added, changed,
+        deleted (volumes and bind mounts excluded). Not abstract: a backend without it reports "not checked"."""
+        raise NotImplementedError(f"{type(self).__name__} cannot compare a container with its image")
+
     ready_status: list[ServiceStatus] | None = None  # what the last up/restart saw, if still current
 
     def port(self, service: str, container_port: int) -> int:

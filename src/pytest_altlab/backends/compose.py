@@ -137,6 +137,10 @@ class ComposeBackend(Backend):
             docker.run(["info"], timeout=30)  # raises DockerNotRunning where that is the cause
         return ExecResult(res.returncode, res.stdout, res.stderr)
 
+    def diff(self, service: str) -> list[tuple[str, str]]:
+        res = docker.run(["diff", self.container(service)], timeout=120)
+        return [(line[0], line[2:]) for line in res.stdout.splitlines() if len(line) > 2 and line[1] == " "]
+
     def container(self, service: str) -> str:
         # compose v2 names containers <project>-<service>-<index>
         return f"{self.project}-{service}-1"

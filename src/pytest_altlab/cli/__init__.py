@@ -21,9 +21,11 @@ def main(argv: list[str] | None = None) -> int:
     if "--" in argv:
         i = argv.index("--")
         argv, cmd = argv[:i], argv[i + 1:]
-    args = build_parser().parse_args(argv)
+    args = build_parser(argv).parse_args(argv)
     args.cmd = cmd
     try:
+        if callable(args.fn):  # a front end that brings its own options (the portal)
+            return int(args.fn(args))
         module, _, function = str(args.fn).partition(":")
         fn = getattr(importlib.import_module(f"{__name__}.{module}"), function)
         return int(fn(args))

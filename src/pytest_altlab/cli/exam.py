@@ -23,7 +23,7 @@ def exam_run(args: argparse.Namespace) -> ExamRun:
 
     cat = lab_catalog(args)
     if not getattr(args, "exam", None):
-        raise AltlabError("name the exam", hint="--exam EXAM (or --key-file for verify-report)")
+        raise AltlabError("name the exam", hint="--exam EXAM (or --public-key / --key-file for verify-report)")
     return ExamRun(find_exam(args.exam, cat), cat)
 
 
@@ -93,6 +93,13 @@ def cmd_exam_start(args: argparse.Namespace) -> int:
     failed = {c: r for c, r in result.items() if r != "ready"}
     data = run.require()
     print(f"exam {run.exam.id}: {len(result) - len(failed)} ready, {len(failed)} failed; deadline {data['deadline']}")
+    if ready := sorted(c for c, r in result.items() if r == "ready"):
+        from ..portal.cli import print_exam_links
+
+        print(f"portal login links (one-time; serve them with `altlab portal --exam {args.exam}`):")
+        print(f"links saved to {print_exam_links(args.exam, args.lab_dir, ready, args.portal_url)} (mode 0600)")
+    print(f"reports are signed with Ed25519; public key {run.public_key_file} (verify-report --public-key):\n"
+          + run.public_key_file.read_text().rstrip())
     if args.proctor:
         log = run.dir / "proctor.log"
         with open(log, "a") as out:
@@ -190,11 +197,16 @@ def cmd_exam_restart(args: argparse.Namespace) -> int:
 
 def cmd_exam_verify_report(args: argparse.Namespace) -> int:
     from ..exams.proctor import verify_report
+    from ..exams.signing import load_public_key, signature_alg
 
-    if args.key_file:
-        key = Path(args.key_file).read_bytes()
-    else:
-        key = exam_run(args).key()
+    if args.public_key or args.key_file:
+        key = Path(args.public_key or args.key_file).read_bytes()
+        if args.public_key:
+            load_public_key(key, where=args.public_key)  # a bad file: one clear line, not a verdict
+    else:  # on the proctor's host: the run's public key for Ed25519 bundles, its secret for old HMAC ones
+        run, folder = exam_run(args), Path(args.report)
+        ed = signature_alg(folder if folder.is_dir() else folder.parent) == "Ed25519"
+        key = run.public_key_file.read_bytes() if ed and run.public_key_file.exists() else run.key()
     problems = verify_report(Path(args.report), key)
     if problems:
         for p in problems:

@@ -105,6 +105,8 @@ def _exam_start(p: argparse.ArgumentParser) -> None:
     add_flavour(p)
     add_timeout(p, 300)
     p.add_argument("--proctor", action="store_true", help="grade everyone automatically at the deadline")
+    p.add_argument("--portal-url", default="http://127.0.0.1:8765",
+                   help="address of `altlab portal` for the candidates' login links")
 
 
 def _candidate(p: argparse.ArgumentParser) -> None:
@@ -116,6 +118,12 @@ def _graders(p: argparse.ArgumentParser) -> None:
     p.add_argument("--parallel", type=int, default=(os.cpu_count() or 2) + 1)
 
 
+def _portal(p: argparse.ArgumentParser) -> None:
+    from ..portal.cli import add_portal_arguments  # imports the SSH library: only when `portal` is the command
+
+    add_portal_arguments(p)
+
+
 def _exam_grade(p: argparse.ArgumentParser) -> None:
     add_candidates(p)
     p.add_argument("--final", action="store_true", help="this is the grading at the time limit")
@@ -125,7 +133,8 @@ def _exam_grade(p: argparse.ArgumentParser) -> None:
 def _exam_verify_report(p: argparse.ArgumentParser) -> None:
     p.add_argument("report", help="a bundle folder or its report.json")
     p.add_argument("--exam", help="take the key from this exam's run on this host")
-    p.add_argument("--key-file", help="the exam's key file")
+    p.add_argument("--key-file", help="the exam's secret key file (bundles of the former HMAC format)")
+    p.add_argument("--public-key", help="the exam's public.pem: a third party verifies with it alone")
 
 
 # name -> (runs, help, options, takes a lab id + --instance)
@@ -155,6 +164,7 @@ COMMANDS: dict[str, tuple[str, str, Adder, bool]] = {
     "lint": ("author:cmd_lint", "check a lab's files without Docker: steps covered, points, names, safety",
              _lint, False),
     "images": ("", "build images ahead of time", _images, False),
+    "portal": ("", "candidate portal: terminals in a browser, proctor console, SSH door", _portal, False),
 }
 
 EXAM_COMMANDS: dict[str, tuple[str, str, Adder]] = {
@@ -174,15 +184,21 @@ EXAM_COMMANDS: dict[str, tuple[str, str, Adder]] = {
 }
 
 
-def build_parser() -> argparse.ArgumentParser:
+# Commands whose options import more than argparse: set up only when they are the command given.
+HEAVY = {"portal"}
+
+
+def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="altlab", description="Start, grade and self-test hands-on labs.")
     p.add_argument("--lab-dir", action="append", default=[], help="a folder of your own labs (repeatable)")
     sub = p.add_subparsers(dest="command", required=True)
+    named = set(argv or [])
     for name, (runs, help, add, takes_lab) in COMMANDS.items():
         sp = sub.add_parser(name, help=help)
         if takes_lab:
             add_instance(sp)
-        add(sp)
+        if name not in HEAVY or name in named:
+            add(sp)
         if runs:
             sp.set_defaults(fn=runs)
     ex = sub.add_parser("exam", help="proctored exams: many candidates, signed reports")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -23,10 +24,11 @@ from ..store import Store
 from .manifest import candidate_seed
 from .reports import candidate_html, gradescope, rollup_csv, rollup_html, write_junit
 from .run import ExamRun, now
-from .signing import sign_bundle, verify_bundle
+from .signing import load_private_key, sign_bundle_ed25519, verify_bundle
+from .tamper import scan as scan_tamper
 
-__all__ = ["candidate_status", "grade_candidates", "grade_one", "official_report", "proctor_loop", "restart_candidate",
-           "start_candidates", "stop_candidates", "verify_report", "write_room"]
+__all__ = ["candidate_deadline", "candidate_status", "grade_candidates", "grade_one", "official_report",
+           "proctor_loop", "restart_candidate", "start_candidates", "stop_candidates", "verify_report", "write_room"]
 
 Progress = Callable[[str, str], None]  # (candidate, what happened)
 
@@ -132,7 +134,11 @@ def _image_digests(runners: list[LabRunner]) -> dict[str, str]:
 def grade_one(run: ExamRun, cid: str, *, final: bool = False) -> dict[str, Any]:
     """Grade a candidate's labs (with the restart phase) in a fresh pytest process; write a signed bundle."""
     data = run.require()
-    after_deadline = now() > dt.datetime.fromisoformat(data["deadline"]) and not final
+    info = data.get("candidates", {}).get(cid, {})
+    deadline = candidate_deadline(data, cid)  # the run's, plus any extra time the proctor granted
+    after_deadline = now() > deadline and not final
+    # Before grading restarts anything: a recreated container would no longer show a replaced binary.
+    tamper, tamper_unchecked = scan_tamper(run.runners(cid))
     with tempfile.TemporaryDirectory(prefix="altlab-exam-") as tmp:
         report = Path(tmp) / "report.json"
         lab_dirs = [a for d in run.catalog.dirs[:-1] for a in ("--lab-dir", str(d.resolve()))]
@@ -147,9 +153,11 @@ def grade_one(run: ExamRun, cid: str, *, final: bool = False) -> dict[str, Any]:
     runners = run.runners(cid)
     doc.update({
         "attempt": attempt, "final": final, "after_deadline": after_deadline, "run_id": data["run_id"],
-        "deadline": data["deadline"], "checker_version": __version__,
+        "deadline": deadline.isoformat(timespec="seconds"), "checker_version": __version__,
+        "accommodations": info.get("accommodations", []),
         "lab_versions": {r.manifest.id: r.manifest.version for r in runners},
-        "image_digests": _image_digests(runners),
+        "image_digests": _image_digests(runners), "tamper": tamper,
+        **({"tamper_unchecked": tamper_unchecked} if tamper_unchecked else {}),
     })
     bundle = run.dir / "reports" / cid / f"attempt-{attempt}"
     bundle.mkdir(parents=True, exist_ok=True)
@@ -158,13 +166,21 @@ def grade_one(run: ExamRun, cid: str, *, final: bool = False) -> dict[str, Any]:
     write_junit(doc, bundle / "junit.xml")
     (bundle / "report.html").write_text(candidate_html(doc, proctor=True), encoding="utf-8")
     (bundle / "candidate.html").write_text(candidate_html(doc, proctor=False), encoding="utf-8")
-    sign_bundle(bundle, run.key(), data["run_id"])
+    _copy_recordings(run.dir / "recordings" / cid, bundle / "recordings")
+    run.ensure_keypair()
+    sign_bundle_ed25519(bundle, load_private_key(run.private_key_file), data["run_id"])
     Store().add_exam_attempt(run.exam.id, data["run_id"], cid, attempt, doc, final, str(bundle))
     fields: dict[str, Any] = {"last_attempt": attempt}
     if not after_deadline:  # later changes never replace the result taken at the time limit
         fields.update(state="graded", percent=doc["percent"], passed=doc["passed"])
     run.set_candidate(cid, **fields)
     return doc
+
+
+def _copy_recordings(src: Path, dst: Path) -> None:
+    """The candidate's terminal recordings so far (the portal writes them), signed with the rest of the bundle."""
+    if src.is_dir():
+        shutil.copytree(src, dst, dirs_exist_ok=True)
 
 
 def grade_candidates(run: ExamRun, candidates: list[str], *, final: bool = False, parallel: int = 4,
@@ -210,14 +226,26 @@ def write_room(run: ExamRun) -> tuple[Path, Path]:
     return html_path, csv_path
 
 
+def candidate_deadline(data: dict[str, Any], cid: str) -> dt.datetime:
+    """The run's deadline plus the candidate's extra time (an accommodation granted in the portal)."""
+    extra = float(data.get("candidates", {}).get(cid, {}).get("extra_minutes", 0))
+    return dt.datetime.fromisoformat(data["deadline"]) + dt.timedelta(minutes=extra)
+
+
 def proctor_loop(run: ExamRun, *, parallel: int = 4, poll: float = 5.0,
                  progress: Progress = lambda c, s: None) -> dict[str, dict[str, Any] | str]:
-    """Wait for the time limit, then grade everyone once, as final."""
-    while (left := run.seconds_left()) > 0:
-        time.sleep(min(poll, left))
-    data = run.require()
-    cands = [c for c, i in data.get("candidates", {}).items() if i.get("state") not in ("failed", "stopped")]
-    return grade_candidates(run, cands, final=True, parallel=parallel, progress=progress)
+    """Grade each candidate once, as final, when their time limit passes (later for those given extra time)."""
+    done: dict[str, dict[str, Any] | str] = {}
+    while True:
+        data = run.require()
+        pending = {c: candidate_deadline(data, c) for c, i in data.get("candidates", {}).items()
+                   if i.get("state") not in ("failed", "stopped") and c not in done and not i.get("finished_at")}
+        due = [c for c, d in pending.items() if d <= now()]
+        if due:
+            done.update(grade_candidates(run, due, final=True, parallel=parallel, progress=progress))
+        if len(due) == len(pending):
+            return done
+        time.sleep(min(poll, max(0.1, min((d - now()).total_seconds() for c, d in pending.items() if c not in due))))
 
 
 def verify_report(bundle: Path, key: bytes) -> list[str]:

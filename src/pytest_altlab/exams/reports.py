@@ -77,6 +77,10 @@ def candidate_html(doc: dict[str, Any], proctor: bool = True) -> str:
              f"<p class=total>Total <b id=total>{doc['percent']:g}%</b> (pass mark {doc['pass_mark']:g}%): "
              f"<b class={'passed' if doc['passed'] else 'failed'}>{verdict}</b></p>",
              "<table><tr><th>lab</th><th>weight</th><th>score</th><th>percent</th><th>result</th></tr>"]
+    if proctor:  # changed programs in the candidate's containers: the proctor must see it first
+        from .tamper import tamper_html
+
+        parts.insert(3, tamper_html(doc))
     for lab in doc["labs"]:
         parts.append(f"<tr><td>{e(lab['lab']['title'])}</td><td>{lab['weight']:g}</td>"
                      f"<td>{lab['score']:g}/{lab['max_score']:g}</td><td>{lab['percent']:g}%</td>"

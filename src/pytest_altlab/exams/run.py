@@ -17,6 +17,7 @@ from ..errors import AltlabError
 from ..lab import LabRunner
 from ..paths import private_dir, state_home, write_private
 from .manifest import ExamManifest, candidate_instance
+from .signing import generate_keypair
 
 __all__ = ["ExamRun", "now"]
 
@@ -62,6 +63,21 @@ class ExamRun:
     def key(self) -> bytes:
         return (self.dir / "key").read_bytes()
 
+    @property
+    def private_key_file(self) -> Path:
+        return self.dir / "signing-key.pem"
+
+    @property
+    def public_key_file(self) -> Path:
+        return self.dir / "public.pem"
+
+    def ensure_keypair(self) -> None:
+        """The run's Ed25519 pair (made at start; a run begun by an older version gets one at first grading)."""
+        with open(self.dir / ".keylock", "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            if not self.private_key_file.exists():
+                generate_keypair(self.private_key_file, self.public_key_file)
+
     def begin(self, seed: str | None, minutes: float | None, flavour: str) -> dict[str, Any]:
         """Create the run (seed, HMAC key, deadline) once; later starts add candidates to it."""
         with self.locked() as data:
@@ -78,7 +94,8 @@ class ExamRun:
                 key = self.dir / "key"
                 key.write_bytes(secrets.token_bytes(32))
                 os.chmod(key, 0o600)  # the exam's secret: only the proctor reads it
-            return dict(data)
+        self.ensure_keypair()  # bundles are signed with it: anyone verifies them with public.pem alone
+        return dict(data)
 
     def set_candidate(self, cid: str, **fields: Any) -> None:
         with self.locked() as data:

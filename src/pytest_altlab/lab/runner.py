@@ -16,7 +16,8 @@ from ..context import LabContext
 from ..errors import AltlabError, DockerNotInstalled, DockerNotRunning, LabAlreadyRunning, LabNotRunning, PortInUse
 from ..images import ensure_images
 from ..instance import InstanceState, project_name, validate_instance
-from ..manifest import LabManifest, Step, resolve_params
+from ..manifest import LabManifest, Step
+from ..params import resolve_params
 from ..paths import private_dir, write_private
 from .steps import render_task, run_step
 

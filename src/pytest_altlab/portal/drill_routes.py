@@ -1,0 +1,95 @@
+"""Drill mode on a shared practice server: pick a lab (own instance, within a quota), hints with their cost, reset."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import BaseRoute, Route
+
+from .app import Portal, _one_at_a_time, deny, guarded, portal_of
+from .auth import Session
+
+__all__ = ["routes", "idle_reaper"]
+
+
+async def _lab(request: Request) -> str:
+    return str((await request.json()).get("lab", ""))
+
+
+def _drills_only(p: Portal) -> Response | None:
+    return deny(409, "not on an exam") if p.engine.mode != "drill" else None
+
+
+@guarded("candidate")
+async def start(request: Request, sess: Session) -> Response:
+    p = portal_of(request)
+    if (r := _drills_only(p)) is not None:
+        return r
+    lab = await _lab(request)
+    if lab not in [i for i, _ in await p.call(p.engine.lab_ids)]:
+        return deny(400, "no such lab")
+    p.touch(sess.who)
+    return await _one_at_a_time(p, sess.who, p.engine.start_drill, sess.who, lab, p.quota)
+
+
+@guarded("candidate")
+async def stop(request: Request, sess: Session) -> Response:
+    p = portal_of(request)
+    if (r := _drills_only(p)) is not None:
+        return r
+    lab = await _lab(request)
+    await _close_lab(p, sess.who, lab, "you stopped this lab")
+    return await _one_at_a_time(p, sess.who, p.engine.stop_drill, sess.who, lab)
+
+
+@guarded("candidate")
+async def hint(request: Request, sess: Session) -> Response:
+    p = portal_of(request)
+    if (r := _drills_only(p)) is not None:
+        return r
+    lab = await _lab(request)
+    return await _one_at_a_time(p, sess.who, p.engine.hint, sess.who, lab)
+
+
+@guarded("candidate")
+async def reset(request: Request, sess: Session) -> Response:
+    p = portal_of(request)
+    if (r := _drills_only(p)) is not None:
+        return r
+    lab = await _lab(request)
+    await _close_lab(p, sess.who, lab, "the lab was reset: reopen the tab")
+    return await _one_at_a_time(p, sess.who, p.engine.reset, sess.who, lab)
+
+
+async def _close_lab(p: Portal, who: str, lab: str, why: str) -> None:
+    for s in p.hub.of_owner(who):
+        if s.key[1] == lab:
+            await p.hub.close(s.id, why)
+
+
+async def idle_reaper(p: Portal, every: float = 60.0) -> None:
+    """Stop the labs of learners who have had no terminal open for `idle_minutes` (abandoned labs cost RAM)."""
+    while True:
+        await asyncio.sleep(every)
+        now = time.time()
+        for who, seen in list(p.seen.items()):
+            if p.hub.of_owner(who) and any(s.writers for s in p.hub.of_owner(who)):
+                p.seen[who] = now
+                continue
+            if now - seen > p.idle_minutes * 60:
+                for lab, _ in await p.call(p.engine._drill_labs, who):
+                    await _close_lab(p, who, lab, "stopped after a long idle time")
+                    await p.call(p.engine.stop_drill, who, lab)
+                p.seen.pop(who, None)
+
+
+def routes() -> list[BaseRoute]:
+    return [
+        Route("/api/drill/start", start, methods=["POST"]),
+        Route("/api/drill/stop", stop, methods=["POST"]),
+        Route("/api/drill/hint", hint, methods=["POST"]),
+        Route("/api/drill/reset", reset, methods=["POST"]),
+    ]
