@@ -94,7 +94,7 @@ class Postgres:
         # sslmode=prefer is libpq's default, what an app (and the task's psql example) uses: TLS when the
         # server offers it, else plain; so a `hostssl` rule with ssl = on grades like a `host` rule, and a
         # refusal probe meets both kinds of lines.
-        extra = {"require_auth": require_auth} if require_auth else {}
+        extra: dict[str, Any] = {"require_auth": require_auth} if require_auth else {}
         return psycopg.connect(host=self.lab.host, port=self.lab.port(self.service, PG_PORT), user=user,
                                password=password, dbname=dbname, sslmode="prefer", connect_timeout=5,
                                application_name="altlab-check", autocommit=True, **extra)
