@@ -31,6 +31,8 @@ LABS = ["postgres-market-db", "postgres-backup-restore"]
      'running on that host and accepting TCP/IP connections?', "no-answer", False),
     ('connection failed: connection to server at "127.0.0.1", port 1 failed: server closed the connection '
      'unexpectedly', "no-answer", False),
+    ('connection failed: connection to server at "127.0.0.1", port 1 failed: authentication method requirement '
+     '"scram-sha-256" failed: server requested a cleartext password', "method", True),
 ])
 def test_login_outcomes_are_told_apart(message: str, reason: str, answered: bool) -> None:
     got = _classify(psycopg.OperationalError(message))

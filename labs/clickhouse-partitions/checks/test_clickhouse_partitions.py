@@ -2,7 +2,7 @@
 
 import pytest
 
-from pytest_altlab.helpers.clickhouse import normalize_expr
+from pytest_altlab.helpers.clickhouse import normalize_expr, quote
 
 WANT_PARTITION = "toYYYYMM(ts)"
 WANT_SORTING = "account_id,ts"
@@ -17,6 +17,7 @@ def _table(lab, ch):
 
 
 @pytest.mark.points(20)
+@pytest.mark.covers(1)
 @pytest.mark.persistent
 @pytest.mark.look("system.tables partition_key; CREATE TABLE ... PARTITION BY, then RENAME TABLE")
 def test_events_partitioned_by_month(lab, ch):
@@ -32,6 +33,7 @@ def test_events_partitioned_by_month(lab, ch):
 
 
 @pytest.mark.points(15)
+@pytest.mark.covers(1)
 @pytest.mark.persistent
 @pytest.mark.look("system.tables sorting_key; ORDER BY in the new table's CREATE")
 def test_events_sorted_by_account_then_time(lab, ch):
@@ -44,6 +46,7 @@ def test_events_sorted_by_account_then_time(lab, ch):
 
 
 @pytest.mark.points(25)
+@pytest.mark.covers(1)
 @pytest.mark.persistent
 @pytest.mark.look("INSERT INTO new SELECT * FROM old (once); compare count() per toYYYYMM(ts)")
 def test_rows_kept_in_rebuilt_table(lab, ch, events):
@@ -68,11 +71,12 @@ def test_rows_kept_in_rebuilt_table(lab, ch, events):
 
 
 @pytest.mark.points(15)
+@pytest.mark.covers(2)
 @pytest.mark.persistent
 @pytest.mark.depends("test_rows_kept_in_rebuilt_table")
-@pytest.mark.look("system.parts partition; ALTER TABLE ... DROP PARTITION")
+@pytest.mark.look("system.parts partition and system.mutations; the ALTER TABLE ... PARTITION statements")
 def test_oldest_month_dropped(lab, ch, events):
-    """The oldest month is gone: no rows and no parts holding rows"""
+    """The oldest month is gone as a partition: no rows, no parts holding rows, no row-by-row DELETE"""
     p = lab.params
     oldest = events.months[0]
     stats = ch.month_stats(p.database, p.table)
@@ -80,9 +84,17 @@ def test_oldest_month_dropped(lab, ch, events):
                                  "it must be dropped")
     parts = [x for x in ch.active_parts(p.database, p.table) if x["partition_id"] == str(oldest) and x["rows"]]
     assert not parts, f"partition {oldest} still has active parts: {', '.join(x['name'] for x in parts)}"
+    # "As a partition, not row by row": a DELETE mutation (or a lightweight DELETE, which is one too) also
+    # empties the month, but rewrites its parts row by row; system.mutations keeps the record of it.
+    muts = ch.rows("SELECT command FROM system.mutations WHERE database = " + quote(p.database)
+                   + " AND table = " + quote(p.table))
+    deletes = [m["command"] for m in muts if "DELETE" in m["command"].upper() or "_row_exists" in m["command"]]
+    assert not deletes, (f"the oldest month was removed row by row: {p.database}.{p.table} ran the mutation(s) "
+                         + "; ".join(deletes) + " (system.mutations); it must be removed as a partition")
 
 
 @pytest.mark.points(10)
+@pytest.mark.covers(1, 2)
 @pytest.mark.persistent
 @pytest.mark.depends("test_events_partitioned_by_month")
 @pytest.mark.look("SELECT partition, sum(rows) FROM system.parts WHERE active ... GROUP BY partition")
@@ -102,6 +114,7 @@ def test_parts_match_months(lab, ch, events):
 
 
 @pytest.mark.points(15)
+@pytest.mark.covers(3)
 @pytest.mark.after_restart
 def test_table_survives_restart(restart_outcome):
     """Everything above still holds after a server restart"""

@@ -1,5 +1,8 @@
 """Checks of clickhouse-users: 100 points. They only read: logins, SELECTs and probes that change nothing.
 
+Logins come from the host (the Docker gateway's address) and, for "from any address", from other
+source addresses inside the server's container.
+
 Write access is proven without writing. The issue asks to check that the app user can create a
 table; a check that creates (and drops) one would change the candidate's state, and on current
 servers a dropped table lingers in an Atomic database for minutes. Instead:
@@ -21,7 +24,8 @@ def _login_failed(user: str, rep) -> str:
     return f"user '{user}' could not run SELECT 1: {rep.error}"
 
 
-@pytest.mark.points(15)
+@pytest.mark.points(10)
+@pytest.mark.covers(1, 3)
 @pytest.mark.persistent
 @pytest.mark.look("users.d/altcraft.xml: <password> and <networks>; clickhouse-server.err.log for XML errors")
 def test_app_user_logs_in(lab, ch):
@@ -32,6 +36,7 @@ def test_app_user_logs_in(lab, ch):
 
 
 @pytest.mark.points(20)
+@pytest.mark.covers(1)
 @pytest.mark.persistent
 @pytest.mark.depends("test_app_user_logs_in")
 @pytest.mark.look("the user's <profile> (readonly must be 0) and <allow_databases>")
@@ -48,6 +53,7 @@ def test_app_user_can_create_tables(lab, ch):
 
 
 @pytest.mark.points(20)
+@pytest.mark.covers(1)
 @pytest.mark.persistent
 @pytest.mark.depends("test_app_user_logs_in")
 @pytest.mark.look("<allow_databases><database>...</database></allow_databases> in the user's block")
@@ -64,7 +70,8 @@ def test_app_user_denied_other_databases(lab, ch):
                        f"{cr.describe()}")
 
 
-@pytest.mark.points(15)
+@pytest.mark.points(10)
+@pytest.mark.covers(2, 3)
 @pytest.mark.persistent
 @pytest.mark.look("a users.d file for grafana: <password>, <networks>, <profile>, <quota>")
 def test_grafana_logs_in_and_reads(lab, ch):
@@ -78,6 +85,7 @@ def test_grafana_logs_in_and_reads(lab, ch):
 
 
 @pytest.mark.points(15)
+@pytest.mark.covers(2)
 @pytest.mark.persistent
 @pytest.mark.depends("test_grafana_logs_in_and_reads")
 @pytest.mark.look("grafana's <profile>: the readonly profile in users.xml, or one with <readonly>1</readonly> or 2")
@@ -94,7 +102,33 @@ def test_grafana_is_read_only(lab, ch):
                        f"{cr.describe()}")
 
 
+@pytest.mark.points(10)
+@pytest.mark.covers(3)
+@pytest.mark.persistent
+@pytest.mark.depends("test_app_user_logs_in", "test_grafana_logs_in_and_reads")
+@pytest.mark.look("each user's <networks>: which client addresses it admits")
+def test_users_log_in_from_any_address(lab, ch):
+    """Both users also log in from client addresses other than the one the host's probes come from"""
+    # Every probe from the host reaches the server from one address, the Docker gateway, so a <networks>
+    # with the gateway (and loopback) would pass them all. These come from inside the server's container:
+    # from its own address on the lab network (another host of that network) and from a loopback alias.
+    p = lab.params
+    sources = [(ch.network_address(), None, "its own address on the lab network"),
+               ("127.0.0.2", "127.0.0.1", "the loopback alias 127.0.0.2")]
+    bad = []
+    for user, password in ((p.app_user, p.app_password), (p.grafana_user, p.grafana_password)):
+        for source, dest, what in sources:
+            rep = ch.query_from(source, "SELECT 1", user, password, dest)
+            if not rep.answered:
+                raise AssertionError(f"cannot tell whether '{user}' may log in from {source}: {rep.text}")
+            if not rep.ok:
+                bad.append(f"'{user}' from {source} ({what}): {rep.error}")
+    assert not bad, ("expected both users to log in from any address; refused: " + "; ".join(bad)
+                     + ". Look at which addresses each user's <networks> admits")
+
+
 @pytest.mark.points(15)
+@pytest.mark.covers(4)
 @pytest.mark.after_restart
 def test_users_survive_restart(restart_outcome):
     """Everything above still holds after a server restart"""

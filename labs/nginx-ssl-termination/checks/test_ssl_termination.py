@@ -11,8 +11,14 @@ PROBE_PATH = "/altlab/probe?from=grader"
 SPOOFED_XFF = "198.51.100.23"  # a client that already carries X-Forwarded-For (TEST-NET-2: never a real peer)
 MIB = 1 << 20
 UPLOAD = 50 * MIB              # the task's "50 MB upload", sent to 127.0.0.1 only
-NEAR_LIMIT = 99 * MIB          # announced only (Expect: 100-continue), never sent
 HTTPS = "test_https_serves_certificate"
+
+
+def _nginx_size(value: str) -> int:
+    """nginx's size syntax (client_max_body_size): bytes, or a k/m/g suffix."""
+    m = re.fullmatch(r"(\d+)([kKmMgG]?)", value.strip())
+    assert m, f"lab parameter body_limit {value!r} is not an nginx size like 100m"
+    return int(m.group(1)) << {"": 0, "k": 10, "m": 20, "g": 30}[m.group(2).lower()]
 
 
 def _backend_view(lab, web):
@@ -31,6 +37,7 @@ def _backend_view(lab, web):
 
 
 @pytest.mark.points(10)
+@pytest.mark.covers(2)
 @pytest.mark.persistent
 @pytest.mark.look("the port-80 server block for the name in /etc/nginx/conf.d/; the `return` directive")
 def test_http_redirects_to_https(lab, web):
@@ -46,6 +53,7 @@ def test_http_redirects_to_https(lab, web):
 
 
 @pytest.mark.points(15)
+@pytest.mark.covers(1)
 @pytest.mark.persistent
 @pytest.mark.look("ssl_certificate / ssl_certificate_key and `listen 443 ssl` in the server block for the name")
 def test_https_serves_certificate(lab, web):
@@ -65,6 +73,7 @@ def test_https_serves_certificate(lab, web):
 
 
 @pytest.mark.points(10)
+@pytest.mark.covers(3)
 @pytest.mark.persistent
 @pytest.mark.depends(HTTPS)
 @pytest.mark.look("ssl_protocols (and ssl_ciphers) where the TLS server is configured")
@@ -80,6 +89,7 @@ def test_old_tls_refused(lab, web):
 
 
 @pytest.mark.points(5)
+@pytest.mark.covers(3)
 @pytest.mark.persistent
 @pytest.mark.depends(HTTPS)
 @pytest.mark.look("ssl_protocols: TLS 1.2 and TLS 1.3")
@@ -91,6 +101,7 @@ def test_modern_tls_accepted(lab, web):
 
 
 @pytest.mark.points(10)
+@pytest.mark.covers(4)
 @pytest.mark.persistent
 @pytest.mark.depends(HTTPS)
 @pytest.mark.look("proxy_set_header Host in the location that proxies to the backend")
@@ -103,6 +114,7 @@ def test_backend_sees_host(lab, web):
 
 
 @pytest.mark.points(10)
+@pytest.mark.covers(4)
 @pytest.mark.persistent
 @pytest.mark.depends(HTTPS)
 @pytest.mark.look("proxy_set_header X-Forwarded-For in the proxying location (ngx_http_proxy_module)")
@@ -124,6 +136,7 @@ def test_backend_sees_x_forwarded_for(lab, web):
 
 
 @pytest.mark.points(5)
+@pytest.mark.covers(4)
 @pytest.mark.persistent
 @pytest.mark.depends(HTTPS)
 @pytest.mark.look("proxy_set_header X-Forwarded-Proto in the proxying location (ngx_http_proxy_module)")
@@ -134,6 +147,7 @@ def test_backend_sees_forwarded_proto(lab, web):
 
 
 @pytest.mark.points(10)
+@pytest.mark.covers(5)
 @pytest.mark.persistent
 @pytest.mark.depends(HTTPS)
 @pytest.mark.look("client_max_body_size, in the context that serves https://")
@@ -151,20 +165,29 @@ def test_large_upload_accepted(lab, web):
 
 
 @pytest.mark.points(5)
+@pytest.mark.covers(5)
 @pytest.mark.persistent
 @pytest.mark.depends(HTTPS)
 @pytest.mark.look("client_max_body_size (ngx_http_core_module), where the https:// requests are handled")
 def test_upload_limit_raised(lab, web):
-    """The body size limit is 100m: a request announcing 99 MiB is not refused"""
-    name = lab.params.server_name
-    r = web.expect_continue(name, "/altlab/upload", NEAR_LIMIT, tls=True)
-    assert r.status != 413, (f"a request announcing {NEAR_LIMIT // MIB} MiB to https://{name}/ is refused with 413: "
-                             f"the limit must be {lab.params.body_limit}")
-    assert r.status == 100, (f"expected '100 Continue' for a request announcing {NEAR_LIMIT // MIB} MiB "
+    """The body size limit is 100m: a request announcing exactly that is not refused, one byte more is (413)"""
+    # Both sides of the bound, without sending a body: nginx judges Content-Length against client_max_body_size
+    # as soon as it has the headers, and answers 413 (too big) or '100 Continue' (Expect: 100-continue).
+    name, limit = lab.params.server_name, lab.params.body_limit
+    size = _nginx_size(limit)
+    r = web.expect_continue(name, "/altlab/upload", size, tls=True)
+    assert r.status != 413, (f"a request announcing {size} bytes ({limit}) to https://{name}/ is refused with 413: "
+                             f"uploads up to {limit} must be accepted")
+    assert r.status == 100, (f"expected '100 Continue' for a request announcing {size} bytes ({limit}) "
                              f"(Expect: 100-continue); got {r.describe()}")
+    over = web.expect_continue(name, "/altlab/upload", size + 1, tls=True)
+    assert over.status == 413, (f"expected a request announcing {size + 1} bytes (one more than {limit}) to be "
+                                f"refused with 413 Request Entity Too Large; got {over.describe()}: the limit "
+                                f"must be {limit}, not higher and not off")
 
 
 @pytest.mark.points(5)
+@pytest.mark.covers(6)
 @pytest.mark.persistent
 @pytest.mark.look("ls -l and chmod/chown on the key file; ssl_certificate_key")
 def test_private_key_protected(lab, nginx):
@@ -189,6 +212,7 @@ def test_private_key_protected(lab, nginx):
 
 
 @pytest.mark.points(5)
+@pytest.mark.covers(7)
 @pytest.mark.persistent
 @pytest.mark.depends(HTTPS)
 @pytest.mark.look("nginx -t")
@@ -199,6 +223,7 @@ def test_nginx_config_valid(lab, nginx):
 
 
 @pytest.mark.points(10)
+@pytest.mark.covers(7)
 @pytest.mark.after_restart
 def test_survives_restart(restart_outcome):
     """Everything above still holds after nginx restarts"""

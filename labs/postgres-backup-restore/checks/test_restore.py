@@ -38,6 +38,7 @@ def _existing_tables(lab, pg):
 
 
 @pytest.mark.points(10)
+@pytest.mark.covers(1)
 @pytest.mark.persistent
 @pytest.mark.look("`pg_restore -l DUMP` lists what the dump holds; `\\dt` in psql on the database")
 def test_tables_back(lab, pg):
@@ -49,6 +50,7 @@ def test_tables_back(lab, pg):
 
 
 @pytest.mark.points(30)
+@pytest.mark.covers(1)
 @pytest.mark.persistent
 @pytest.mark.depends("test_tables_back")
 @pytest.mark.look("a partial restore (-t, --data-only) vs the whole dump; count(*) per table; the pg_restore docs")
@@ -66,6 +68,7 @@ def test_rows_restored(lab, pg):
 
 
 @pytest.mark.points(20)
+@pytest.mark.covers(2)
 @pytest.mark.persistent
 @pytest.mark.depends("test_tables_back")
 @pytest.mark.look("`\\d TABLE` in psql; the post-data section of the dump (`pg_restore -l`, --section)")
@@ -95,39 +98,50 @@ def test_constraints_restored(lab, pg):
 
 
 @pytest.mark.points(25)
+@pytest.mark.covers(3)
 @pytest.mark.persistent
 @pytest.mark.depends("test_tables_back")
 @pytest.mark.look("the SEQUENCE SET entries of `pg_restore -l DUMP`; last_value in pg_sequences")
 def test_sequences_continue(lab, pg):
-    """The id sequences continue where they were when the dump was taken"""
+    """The id sequences continue exactly where they were when the dump was taken"""
+    # Both sides of the number: behind it hands out ids again; far ahead is not "where they were" either.
+    # The next value is read from the sequence itself (last_value, is_called): pg_sequences shows NULL
+    # after setval(..., false), which would read as "starts at 1".
+    db = lab.params.db_name
     problems = []
     for table, dumped in SEQUENCES.items():
-        r = pg.query(
-            "SELECT s.schemaname || '.' || s.sequencename AS seq, "
-            "coalesce(s.last_value + s.increment_by, s.start_value) AS next_id, "
-            "(SELECT max(id) FROM public." + table + ") AS max_id "
-            "FROM (SELECT pg_get_serial_sequence('public." + table + "', 'id') AS seq) x "
-            "LEFT JOIN pg_sequences s ON s.schemaname || '.' || s.sequencename = x.seq", lab.params.db_name)[0]
-        if r["seq"] is None:
+        seq = pg.value(f"SELECT pg_get_serial_sequence('public.{table}', 'id')", db)
+        if seq is None:
             problems.append(f"{table}.id takes its values from no sequence (no serial default or identity)")
             continue
+        r = pg.query(f"SELECT CASE WHEN s.is_called THEN s.last_value + q.seqincrement ELSE s.last_value END "
+                     f"AS next_id, (SELECT max(id) FROM public.{table}) AS max_id FROM {seq} s, pg_sequence q "
+                     f"WHERE q.seqrelid = '{seq}'::regclass", db)[0]
         nxt, max_id = int(r["next_id"]), r["max_id"]
         if max_id is not None and nxt <= max_id:
             problems.append(f"{table}.id: the next insert would get id {nxt}, which already exists "
                             f"(largest id {max_id})")
         elif nxt <= dumped:
             problems.append(f"{table}.id: the next insert would get id {nxt}, but ids up to {dumped} were "
-                            f"handed out before the dump (sequence {r['seq']} is behind)")
+                            f"handed out before the dump (sequence {seq} is behind)")
+        elif nxt != dumped + 1:
+            problems.append(f"{table}.id: the next insert would get id {nxt}; when the dump was taken the "
+                            f"sequence {seq} stood at {dumped}, so the next id is {dumped + 1} "
+                            f"(the sequence is ahead of the dump)")
     assert not problems, "; ".join(problems)
 
 
 @pytest.mark.points(15)
+@pytest.mark.covers(4)
 @pytest.mark.persistent
 @pytest.mark.depends("test_tables_back")
-@pytest.mark.look("the Owner column of `\\dt` in psql; what pg_restore's --no-owner does to ownership")
+@pytest.mark.look("the Owner column of `\\l` and `\\dt` in psql; what pg_restore's --no-owner does to ownership")
 def test_app_reads_its_data(lab, pg):
-    """The app role owns its tables and reads them when it logs in from outside the container"""
+    """The app role owns its database and its tables and reads them when it logs in from outside the container"""
     p = lab.params
+    db_owner = pg.value("SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = :'db'", db=p.db_name)
+    assert db_owner == p.app_role, (f"expected database '{p.db_name}' to be owned by '{p.app_role}'; its owner is "
+                                    f"'{db_owner}' (a database made by createdb belongs to whoever ran it)")
     owners = _existing_tables(lab, pg)
     wrong = {t: o for t, o in owners.items() if t in ROWS and o != p.app_role}
     assert not wrong, ("expected the tables to be owned by '" + p.app_role + "'; "

@@ -15,7 +15,8 @@ def _accepted(lab):
     return n * 10**9, n * 2**30
 
 
-@pytest.mark.points(25)
+@pytest.mark.points(20)
+@pytest.mark.covers(1, 2)
 @pytest.mark.persistent
 @pytest.mark.look("`rabbitmq-diagnostics alarms` / `status`, or the UI's Overview; the Free Disk Space Alarms guide")
 def test_disk_alarm_cleared(lab, rmq):
@@ -30,7 +31,8 @@ def test_disk_alarm_cleared(lab, rmq):
                         f"{detail}, so it blocks every publishing connection")
 
 
-@pytest.mark.points(25)
+@pytest.mark.points(20)
+@pytest.mark.covers(2)
 @pytest.mark.persistent
 @pytest.mark.look("disk_free_limit in /etc/rabbitmq/conf.d/ (later files win); `rabbitmq-diagnostics status`")
 def test_disk_limit_in_force(lab, rmq):
@@ -42,7 +44,25 @@ def test_disk_limit_in_force(lab, rmq):
         f"({low:,} bytes, or {high:,} if written as GiB); the limit in force is {_gb(limit)}")
 
 
+@pytest.mark.points(10)
+@pytest.mark.covers(2)
+@pytest.mark.persistent
+@pytest.mark.depends("test_disk_alarm_cleared")
+@pytest.mark.look("vm_memory_high_watermark in /etc/rabbitmq/conf.d/ (later files win); `rabbitmq-diagnostics status`")
+def test_memory_watermark_in_force(lab, rmq):
+    """The memory high watermark in force is the platform's standard: 0.6, relative"""
+    # The task names both standard values; a fix that "solves" the blocking by raising the memory
+    # watermark (or switching it to an absolute figure) is not the platform's configuration.
+    setting = rmq.node_status().get("vm_memory_high_watermark_setting") or {}
+    relative = setting.get("relative") if isinstance(setting, dict) else None
+    assert isinstance(relative, (int, float)) and abs(float(relative) - 0.6) < 1e-9, (
+        "expected the node's memory high watermark to be 0.6 (relative); the setting in force is "
+        + (", ".join(f"{k} {v}" for k, v in setting.items()) if isinstance(setting, dict) and setting
+           else repr(setting)))
+
+
 @pytest.mark.points(25)
+@pytest.mark.covers(3)
 @pytest.mark.persistent
 @pytest.mark.look("resource alarms block publishers (the UI's Connections page: state blocked); the Alarms guide")
 def test_confirmed_publish(lab, rmq):
@@ -60,6 +80,7 @@ def test_confirmed_publish(lab, rmq):
 
 
 @pytest.mark.points(25)
+@pytest.mark.covers(3)
 @pytest.mark.after_restart
 def test_fix_survives_restart(restart_outcome):
     """The fix still holds after a broker restart (it is in the configuration files)"""

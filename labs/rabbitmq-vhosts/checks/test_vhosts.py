@@ -6,6 +6,7 @@ READ_ONLY = ("", "^$")  # RabbitMQ treats "" as "^$": both grant nothing
 
 
 @pytest.mark.points(2)
+@pytest.mark.covers(1)
 @pytest.mark.persistent
 @pytest.mark.look("`rabbitmqctl list_vhosts`; the Virtual Hosts guide")
 def test_vhost_exists(lab, rmq):
@@ -16,6 +17,7 @@ def test_vhost_exists(lab, rmq):
 
 
 @pytest.mark.points(4)
+@pytest.mark.covers(1, 2)
 @pytest.mark.persistent
 @pytest.mark.depends("test_vhost_exists")
 @pytest.mark.look("the user's password and its permissions on the vhost (`rabbitmqctl list_permissions -p VHOST`)")
@@ -26,6 +28,7 @@ def test_app_user_round_trip(lab, rmq):
 
 
 @pytest.mark.points(2)
+@pytest.mark.covers(2)
 @pytest.mark.persistent
 @pytest.mark.depends("test_vhost_exists")
 @pytest.mark.look("`rabbitmqctl list_user_permissions USER`; the Access Control guide")
@@ -40,18 +43,22 @@ def test_app_permissions_exact(lab, rmq):
 
 
 @pytest.mark.points(2)
+@pytest.mark.covers(2)
 @pytest.mark.persistent
-@pytest.mark.look("`rabbitmqctl list_user_permissions USER`: look for '/'")
+@pytest.mark.look("`rabbitmqctl list_user_permissions USER`: every vhost listed there")
 def test_app_has_no_access_to_default_vhost(lab, rmq):
-    """The app user has no access to '/'"""
+    """The app user has rights on its vhost only: none on '/' nor on any other vhost"""
+    # "only" is about every vhost of the node, not '/' alone.
     p = lab.params
-    perms = rmq.permissions(p.app_user, "/")
-    assert perms is None, (
-        f"'{p.app_user}' still has permissions on '/' ({_fmt(perms)}); it must have none there "
-        f"(any entry, even '^$', lets it connect to '/')")
+    others = [v for v in rmq.vhosts_of(p.app_user) if v != p.vhost]
+    assert not others, (
+        f"'{p.app_user}' still has permissions on {', '.join(repr(v) for v in others)} "
+        f"({'; '.join(f'{v!r}: {_fmt(rmq.permissions(p.app_user, v))}' for v in others)}); it must have none "
+        f"except on '{p.vhost}' (any entry, even '^$', lets it connect to that vhost)")
 
 
 @pytest.mark.points(2)
+@pytest.mark.covers(3)
 @pytest.mark.persistent
 @pytest.mark.look("`rabbitmqctl list_users` (the tags column); the Management UI guide on user tags")
 def test_ops_has_monitoring_tag_only(lab, rmq):
@@ -67,6 +74,7 @@ def test_ops_has_monitoring_tag_only(lab, rmq):
 
 
 @pytest.mark.points(2)
+@pytest.mark.covers(3)
 @pytest.mark.persistent
 @pytest.mark.depends("test_vhost_exists")
 @pytest.mark.look("the three permission patterns (configure, write, read) of the monitoring user on the vhost")
@@ -83,6 +91,7 @@ def test_ops_is_read_only(lab, rmq):
 
 
 @pytest.mark.points(3)
+@pytest.mark.covers(4)
 @pytest.mark.persistent
 @pytest.mark.look("the guest user and `loopback_users` in /etc/rabbitmq/conf.d/; the Access Control guide")
 def test_guest_cannot_log_in_remotely(lab, rmq):
@@ -96,6 +105,7 @@ def test_guest_cannot_log_in_remotely(lab, rmq):
 
 
 @pytest.mark.points(3)
+@pytest.mark.covers(5)
 @pytest.mark.after_restart
 def test_configuration_survives_restart(restart_outcome):
     """Everything above still holds after a broker restart"""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import re
 import uuid
@@ -26,6 +27,13 @@ DENIED_CODES = frozenset({164, 291, 497})
 UNKNOWN_TABLE = 60
 NO_DATA_TO_INSERT = 108
 _CODE = re.compile(r"Code: (\d+)")
+
+# Inside the server's container: connect from a chosen local address (LocalAddr), send stdin, print the
+# answer. perl-base is in every Debian/Ubuntu image; the request (with the password) travels on stdin.
+_FROM_SOURCE = ('use IO::Socket::INET; my ($src, $dst, $port) = @ARGV; '
+                'my $s = IO::Socket::INET->new(PeerAddr => $dst, PeerPort => $port, LocalAddr => $src, '
+                'Proto => "tcp", Timeout => 10) or die "cannot connect from $src to $dst:$port: $!\\n"; '
+                'binmode $s; binmode STDOUT; local $/; my $req = <STDIN>; print $s $req; print <$s>;')
 
 
 @dataclass(frozen=True)
@@ -260,6 +268,39 @@ class ClickHouse:
 
     def login(self, user: str, password: str) -> Reply:
         return self.query("SELECT 1", user, password)
+
+    def network_address(self) -> str:
+        """The server container's own address on the lab network (from the engine, not from the container)."""
+        __tracebackhide__ = True
+        nets = (self.lab.inspect(self.service).get("NetworkSettings") or {}).get("Networks") or {}
+        addrs = [n.get("IPAddress") for n in nets.values() if n.get("IPAddress")]
+        assert addrs, f"the {self.service} container has no address on the lab network (is it running?)"
+        return str(addrs[0])
+
+    def query_from(self, source: str, sql: str, user: str, password: str, dest: str | None = None) -> Reply:
+        """One statement over HTTP sent inside the server's container from the local address `source`, so the
+        server sees another client address than the Docker gateway every probe from the host comes from
+        (the container's own network address, or a loopback alias such as 127.0.0.2). Never raises."""
+        auth = base64.b64encode(f"{user}:{password}".encode()).decode()
+        body = sql.encode()
+        req = (f"POST / HTTP/1.0\r\nHost: {self.service}\r\nAuthorization: Basic {auth}\r\n"
+               f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n").encode() + body
+        res = self.lab.exec(self.service, ["perl", "-e", _FROM_SOURCE, source, dest or source, str(HTTP_PORT)],
+                            input=req.decode(), timeout=30)
+        # exec output is text: line ends may arrive as \r\n or already as \n.
+        head, _, text = res.stdout.replace("\r\n", "\n").partition("\n\n")
+        m = re.match(r"HTTP/1\.[01] (\d{3})", head)
+        if not res.ok or not m:
+            why = (res.stderr or res.stdout).strip().splitlines()[-1:] or ["no answer"]
+            return Reply(0, f"ClickHouse did not answer a client at {source} on port {HTTP_PORT} ({why[0][:200]})",
+                         None)
+        status = int(m.group(1))
+        hc = re.search(r"^X-ClickHouse-Exception-Code: *(\d+)", head, re.M | re.I)
+        code = hc.group(1) if hc else None
+        if code is None and (status != 200 or text.startswith("Code: ")):
+            mc = _CODE.search(text)
+            code = mc.group(1) if mc else ("0" if status != 200 else None)
+        return Reply(status, text, int(code) if code is not None else None)
 
     def probe_insert(self, user: str, password: str, database: str, table: str) -> Reply:
         """An INSERT with no rows: refused where the user may not write, a no-op where it may."""

@@ -51,6 +51,9 @@ def _one_line(e: BaseException) -> str:
 
 def _classify(e: psycopg.Error) -> Login:
     detail = _one_line(e)
+    if "authentication method requirement" in detail:
+        # libpq itself hung up (require_auth): the server answered, but asked for another method.
+        return Login(False, True, "method", detail)
     if "FATAL" not in str(e):
         return Login(False, False, "no-answer", detail)
     low = detail.lower()
@@ -70,6 +73,8 @@ _EXPLAIN = {
     "no-database": "the database does not exist",
     "nologin": "the role is not allowed to log in (NOLOGIN)",
     "refused": "the server refused the connection",
+    "method": "the server does not authenticate this login with the method the client requires: the "
+              "pg_hba.conf line that matches it names another auth method",
 }
 
 
@@ -84,15 +89,21 @@ class Postgres:
 
     # --- logins from the host, through the published port (what an application sees) --------------
 
-    def _connect(self, user: str, password: str, dbname: str) -> psycopg.Connection[Any]:
+    def _connect(self, user: str, password: str, dbname: str, require_auth: str | None = None
+                 ) -> psycopg.Connection[Any]:
+        # sslmode=prefer is libpq's default, what an app (and the task's psql example) uses: TLS when the
+        # server offers it, else plain; so a `hostssl` rule with ssl = on grades like a `host` rule, and a
+        # refusal probe meets both kinds of lines.
+        extra: dict[str, Any] = {"require_auth": require_auth} if require_auth else {}
         return psycopg.connect(host=self.lab.host, port=self.lab.port(self.service, PG_PORT), user=user,
-                               password=password, dbname=dbname, sslmode="disable", connect_timeout=5,
-                               application_name="altlab-check", autocommit=True)
+                               password=password, dbname=dbname, sslmode="prefer", connect_timeout=5,
+                               application_name="altlab-check", autocommit=True, **extra)
 
-    def login(self, user: str, password: str, dbname: str) -> Login:
-        """Try a login from the host; never raises for a refusal or a server that does not answer."""
+    def login(self, user: str, password: str, dbname: str, require_auth: str | None = None) -> Login:
+        """Try a login from the host; never raises for a refusal or a server that does not answer.
+        `require_auth` (libpq's, e.g. "scram-sha-256") makes the client hang up on any other auth method."""
         try:
-            conn = self._connect(user, password, dbname)
+            conn = self._connect(user, password, dbname, require_auth)
         except psycopg.Error as e:
             return _classify(e)
         conn.close()
@@ -104,8 +115,21 @@ class Postgres:
             return (f"the server does not answer connections from outside its container on {self.where} "
                     f"(published from port {PG_PORT}): is it running and listening on the container's "
                     f"network address, not only on localhost? ({login.detail})")
-        return (f"the server refused '{user}' on database '{dbname}': {_EXPLAIN.get(login.reason, login.reason)} "
-                f"(server said: {login.detail})")
+        said = "client said" if login.reason == "method" else "server said"
+        return (f"the server refused '{user}' on database '{dbname}': {_EXPLAIN.get(login.reason, login.reason)}"
+                f"{self._hba_note() if login.reason == 'hba' else ''} ({said}: {login.detail})")
+
+    def _hba_note(self) -> str:
+        """Why a pg_hba.conf line the candidate wrote may not match: hostssl lines on a server without TLS."""
+        try:
+            rows = self.query("SELECT current_setting('ssl') AS ssl, count(*) FILTER (WHERE type = 'hostssl') AS n "
+                              "FROM pg_hba_file_rules")
+        except AssertionError:
+            return ""
+        if rows and rows[0]["ssl"] == "off" and rows[0]["n"]:
+            return (f"; note: pg_hba.conf has {rows[0]['n']} hostssl line(s), but the server runs with ssl = off, "
+                    "so no connection ever matches them")
+        return ""
 
     @contextmanager
     def connect(self, user: str, password: str, dbname: str) -> Iterator[psycopg.Connection[Any]]:
@@ -166,6 +190,30 @@ class Postgres:
 
     def databases(self) -> list[str]:
         return [r["datname"] for r in self.query("SELECT datname FROM pg_database ORDER BY 1")]
+
+    def login_roles(self) -> list[str]:
+        """Every role that may log in (rolcanlogin): the ones a pg_hba.conf rule could let in."""
+        return [r["rolname"] for r in self.query("SELECT rolname FROM pg_roles WHERE rolcanlogin ORDER BY 1")]
+
+    def network_reach(self, passwords: dict[str, str], allowed: set[tuple[str, str]]) -> list[str]:
+        """Every login role x every database from the host, except the `allowed` (role, database) pairs:
+        what got in. A role without a known password counts as let in when the server asked for its
+        password (a pg_hba.conf line matched it) instead of rejecting it at pg_hba.conf."""
+        __tracebackhide__ = True
+        through = []
+        for role in self.login_roles():
+            for db in self.databases():
+                if (role, db) in allowed:
+                    continue
+                known = role in passwords
+                got = self.login(role, passwords.get(role, "altlab-no-such-password"), db)
+                if not got.answered:
+                    raise AssertionError("cannot tell which logins the server lets in: " + self.explain(got, role, db))
+                if got.ok:
+                    through.append(f"'{role}' into '{db}'")
+                elif not known and got.reason == "password":
+                    through.append(f"'{role}' into '{db}' (a pg_hba.conf line asks for its password)")
+        return through
 
     def setting(self, name: str) -> str:
         __tracebackhide__ = True
