@@ -722,13 +722,16 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--exam", help="take the key from this exam's run on this host")
     e.add_argument("--key-file", help="the exam's key file")
     e.set_defaults(fn=cmd_exam_verify_report)
-    sp = sub.add_parser("images", help="build images ahead of time")
+    sp = sub.add_parser("images", help="build images ahead of time; save / load them for a host with no registry")
     isub = sp.add_subparsers(dest="images_command", required=True)
     bp = isub.add_parser("build", help="build the debian-flavour images (and their debootstrap bases)")
     bp.add_argument("services", nargs="*", help="compose service files (default: all)")
     bp.add_argument("--base", action="append", choices=["trixie", "bookworm"], help="also build this base image")
     bp.add_argument("--force", action="store_true", help="rebuild even if present")
     bp.set_defaults(fn=cmd_images)
+    from .images_transfer import add_transfer_commands  # images save / load
+
+    add_transfer_commands(isub)
     return p
 
 
