@@ -7,7 +7,7 @@ import io
 import json
 import tarfile
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -83,7 +83,7 @@ def save(labs: list[LabManifest], out: Path, flavour: str | None = None) -> list
                hint=f"is there room for the images in {out.parent}?")
     manifest = {
         "format": FORMAT, "version": FORMAT_VERSION,
-        "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "created": datetime.now(UTC).isoformat(timespec="seconds"),
         "flavour": flavour or "each lab's default",
         "labs": {m.id: {"version": m.version, "flavour": flavour or default_flavour(m)} for m in labs},
         "images": [{"image": s.image, "id": s.id, "uses": list(s.uses)} for s in saved],
@@ -91,7 +91,7 @@ def save(labs: list[LabManifest], out: Path, flavour: str | None = None) -> list
     data = json.dumps(manifest, indent=2).encode()
     with tarfile.open(partial, "a") as tar:
         info = tarfile.TarInfo(MANIFEST_NAME)
-        info.size, info.mtime, info.mode = len(data), int(datetime.now(timezone.utc).timestamp()), 0o644
+        info.size, info.mtime, info.mode = len(data), int(datetime.now(UTC).timestamp()), 0o644
         tar.addfile(info, io.BytesIO(data))
     partial.replace(out)
     return saved
@@ -174,7 +174,8 @@ def add_transfer_commands(isub: Any) -> None:
     sp = isub.add_parser("save", help="write the images some labs need into one file (for a host with no registry)")
     sp.add_argument("labs", nargs="+", metavar="LAB")
     sp.add_argument("-o", "--output", required=True, help="the file to write (a docker save tar with a manifest)")
-    sp.add_argument("--flavour", choices=["debian", "upstream"], help="default: each lab's own (debian where it has one)")
+    sp.add_argument("--flavour", choices=["debian", "upstream"],
+                    help="default: each lab's own (debian where it has one)")
     sp.set_defaults(fn=cmd_images_save)
     lp = isub.add_parser("load", help="load a file written by `altlab images save` and report what it held")
     lp.add_argument("file")
