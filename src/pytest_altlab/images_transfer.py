@@ -75,7 +75,8 @@ def save(labs: list[LabManifest], out: Path, flavour: str | None = None) -> list
     if missing:
         raise AltlabError("cannot save: not on this Docker engine: " + "; ".join(missing),
                           hint="`altlab images build` makes the debian images; upstream ones come from "
-                               "`docker pull` where a registry is reachable, or from another `altlab images save`")
+                               "`docker pull` where a registry is reachable, from `altlab images load` of a file "
+                               "saved on such a host, or from the lab's own Dockerfile (see its compose/ folder)")
     if not out.parent.is_dir():
         raise AltlabError(f"cannot save to {out}: the folder {out.parent} does not exist")
     partial = out.with_name(out.name + ".partial")  # a file interrupted half-way is never mistaken for ours

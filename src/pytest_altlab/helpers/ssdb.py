@@ -21,7 +21,8 @@ def _encode(args: tuple[str, ...]) -> bytes:
 
 def _decode(buf: bytes) -> list[str] | None:
     """The response's blocks once complete (an empty line ends it), else None: read more."""
-    blocks, pos = [], 0
+    blocks: list[str] = []
+    pos = 0
     while True:
         nl = buf.find(b"\n", pos)
         if nl < 0:
