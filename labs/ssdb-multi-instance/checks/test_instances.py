@@ -77,7 +77,8 @@ def test_config_files(lab):
         work = _resolve("/etc/ssdb", v["work_dir"]) if "work_dir" in v else None
         pid = _resolve("/etc/ssdb", v["pidfile"]) if "pidfile" in v else None
         log = v.get("logger.output", "")
-        log = _resolve(work or "/", log) if log and log not in ("stdout", "stderr") else log
+        # ssdb-server changes into the config file's folder first: every relative path starts there.
+        log = _resolve("/etc/ssdb", log) if log and log not in ("stdout", "stderr") else log
         found = {"work_dir": work, "pidfile": pid, "logger.output": log, "server.ip": v.get("server.ip"),
                  "server.port": v.get("server.port")}
         if work != want_dir:

@@ -78,11 +78,15 @@ def parse_config(text: str) -> SsdbConfig:
         line = raw.rstrip()
         depth = len(line) - len(line.lstrip("\t"))
         body = line[depth:]
-        if not body.strip() or body.lstrip().startswith("#"):
+        if not body.strip():
             continue
-        if body[0] in " \u00a0":
-            conf.space_indented.append(no)  # SSDB counts TABs only: this line sits at the wrong level
+        if body[0].isspace():
+            # SSDB counts TABs only, and refuses to load a file with any other leading whitespace,
+            # comment lines included ("invalid line: unexpected whitespace char").
+            conf.space_indented.append(no)
             body = body.lstrip()
+        if body.startswith("#"):
+            continue
         seps = [i for i in (body.find(":"), body.find("=")) if i >= 0]
         if not seps:
             continue
