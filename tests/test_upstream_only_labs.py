@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import ast
 import importlib.util
+import json
 import re
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -96,3 +98,54 @@ def test_variants_name_existing_checks(lab_id: str) -> None:
     for v in m.variants:
         assert set(v.must_fail) <= names, f"{lab_id}/{v.id}: must_fail names unknown checks"
         assert v.kind != "near-miss" or v.must_fail, f"{lab_id}/{v.id}: a near-miss must name the checks it loses"
+
+
+def _load(lab_id: str, name: str) -> Any:
+    f = CATALOG.get(lab_id).checks_dir / name
+    spec = importlib.util.spec_from_file_location(f"altlab_upstream_unit_{lab_id}", f)
+    assert spec and spec.loader
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def test_archive_prelude_parser_follows_the_mongodump_format() -> None:
+    """Built from the format's definition (magic, header, metadata documents, terminator, then data)."""
+    import gzip
+    import struct
+
+    import bson
+
+    mod = _load("mongodb-backup-restore", "test_backup_restore.py")
+    meta = {"indexes": [{"v": 2, "key": {"email": 1}, "name": "email_1", "unique": True}]}
+    body = struct.pack("<I", 0x8199E26D) + bson.encode({"version": "0.1", "concurrent_collections": 4})
+    for coll in ("contacts", "campaigns"):
+        body += bson.encode({"db": "acc_acme", "collection": coll, "metadata": json.dumps(meta),
+                             "size": 0, "type": "collection"})
+    body += b"\xff\xff\xff\xff" + bson.encode({"db": "acc_acme", "collection": "contacts"})
+    got = mod.parse_prelude(gzip.compress(body))
+    assert set(got) == {"acc_acme.contacts", "acc_acme.campaigns"}
+    assert got["acc_acme.contacts"]["indexes"][0]["unique"] is True
+    with pytest.raises(AssertionError, match="not gzip-compressed"):
+        mod.parse_prelude(body)
+    with pytest.raises(AssertionError, match="not a mongodump archive"):
+        mod.parse_prelude(gzip.compress(b"\x00\x00\x00\x00" + body[4:]))
+
+
+def test_ssdb_protocol_and_config_as_ssdb_reads_them() -> None:
+    from pytest_altlab.helpers.ssdb import _decode, _encode, parse_config
+
+    assert _encode(("auth", "pw")) == b"4\nauth\n2\npw\n\n"
+    assert _decode(b"2\nok\n11\nssdb-server\n\n") == ["ok", "ssdb-server"]
+    assert _decode(b"2\nok\n11\nssdb-ser") is None  # incomplete: read more
+    conf = parse_config("work_dir = ./var\nserver:\n\tip: 0.0.0.0\n\t# c\n\tauth = a:b\nlogger:\n    level: info\n")
+    assert conf.values == {"work_dir": "./var", "server.ip": "0.0.0.0", "server.auth": "a:b", "level": "info"}
+    assert conf.space_indented == [7]
+
+
+def test_explain_stage_walker_reads_classic_and_sbe_plans() -> None:
+    mod = _load("mongodb-indexes-profiler", "test_indexes_profiler.py")
+    classic = {"stage": "LIMIT", "inputStage": {"stage": "FETCH", "inputStage": {"stage": "IXSCAN"}}}
+    sbe = {"queryPlan": {"stage": "SORT", "inputStage": {"stage": "COLLSCAN"}}, "slotBasedPlan": {"stages": "[1] scan"}}
+    assert mod._stages(classic) == ["LIMIT", "FETCH", "IXSCAN"]
+    assert mod._stages(sbe) == ["SORT", "COLLSCAN"]

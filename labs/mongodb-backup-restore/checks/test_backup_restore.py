@@ -35,7 +35,11 @@ def _prelude(lab):
     """(namespaces -> metadata) from the archive's prelude; an assertion if the file is not an archive."""
     res = lab.exec("db", ["base64", "-w0", ARCHIVE])
     assert res.ok, f"{ARCHIVE} does not exist (or cannot be read) in the service 'db'"
-    raw = base64.b64decode(res.stdout)
+    return parse_prelude(base64.b64decode(res.stdout))
+
+
+def parse_prelude(raw):
+    """namespace -> metadata (indexes, options) of a gzipped mongodump archive, from its prelude."""
     try:
         data = gzip.decompress(raw)
     except OSError:
