@@ -24,7 +24,7 @@ def _unrunnable_reason(m) -> str | None:
     if "debian" in m.flavours:
         return None
     missing = [load_service_file(s.use, m.path).images.get("upstream") for s in m.services]
-    missing = [img for img in missing if img and not image_exists(img)]
+    missing = sorted({img for img in missing if img and not image_exists(img)})  # one line per image
     if missing:
         return f"{m.id} runs only on upstream images, not available on this machine: {', '.join(missing)}"
     return None

@@ -40,7 +40,7 @@ def cmd_list(args: argparse.Namespace) -> int:
         notes += [f"* {m.id} ({f}): {m.note_for(f)}" for f in m.flavours if m.note_for(f)]
         runs = store.last_verify(m.id)
         tested = "\n".join(f"{f}: {'ok' if ok else 'FAILED'} {at[:16]} ({secs:.0f}s)"
-                           for f, (ok, at, secs) in sorted(runs.items())) or "never"
+                           for f, (ok, at, secs) in sorted(runs.items())) or "never verified"
         t.add_row(m.id, m.title, ", ".join(s.name for s in m.services), str(m.time_limit), _points(m), flav, tested)
     con = console()
     con.print(t)

@@ -94,6 +94,9 @@ def _images(p: argparse.ArgumentParser) -> None:
     bp.add_argument("--base", action="append", choices=["trixie", "bookworm"], help="also build this base image")
     bp.add_argument("--force", action="store_true", help="rebuild even if present")
     bp.set_defaults(fn="author:cmd_images")
+    from ..images_transfer import add_transfer_commands  # images save / load
+
+    add_transfer_commands(isub)
 
 
 def _exam_start(p: argparse.ArgumentParser) -> None:
@@ -163,7 +166,7 @@ COMMANDS: dict[str, tuple[str, str, Adder, bool]] = {
                _verify, False),
     "lint": ("author:cmd_lint", "check a lab's files without Docker: steps covered, points, names, safety",
              _lint, False),
-    "images": ("", "build images ahead of time", _images, False),
+    "images": ("", "build images ahead of time; save / load them for a host with no registry", _images, False),
     "portal": ("", "candidate portal: terminals in a browser, proctor console, SSH door", _portal, False),
 }
 
@@ -185,7 +188,7 @@ EXAM_COMMANDS: dict[str, tuple[str, str, Adder]] = {
 
 
 # Commands whose options import more than argparse: set up only when they are the command given.
-HEAVY = {"portal"}
+HEAVY = {"images", "portal"}
 
 
 def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:

@@ -1,0 +1,5 @@
+"""Restart mongod so it reads mongod.conf again (what `altlab restart` does)."""
+
+
+def apply(lab):
+    lab.restart(["db"])

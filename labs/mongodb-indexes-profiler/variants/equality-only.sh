@@ -1,0 +1,7 @@
+#!/bin/bash
+set -euo pipefail
+mongosh --quiet --norc acc_acme --eval '
+  db.setProfilingLevel(1, {slowms: Number(process.env.SLOWMS)});
+  db.contacts.createIndex({list_id: 1, status: 1});
+'
+printf 'operationProfiling:\n  mode: slowOp\n  slowOpThresholdMs: %s\n' "$SLOWMS" >> /data/configdb/mongod.conf
