@@ -4,6 +4,7 @@
 set -euo pipefail
 redis-cli -p "$PORT" shutdown nosave 2>/dev/null || true
 
+mkdir -p /etc/sysusers.d
 echo "u $CACHE_USER - \"Altcraft cache\" /var/lib/altcraft-cache" > "/etc/sysusers.d/$UNIT.conf"
 systemd-sysusers
 chown -R "$CACHE_USER:" /var/lib/altcraft-cache
