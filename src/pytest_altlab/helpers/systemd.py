@@ -1,4 +1,4 @@
-"""systemd observations for checks on a Linux-host container: unit properties, a process's limits and user, the journal."""
+"""systemd observations for checks on a Linux host: unit properties, a process's limits and user, the journal."""
 
 from __future__ import annotations
 
@@ -91,8 +91,10 @@ class Systemd:
 
     def process_limits(self, pid: int) -> dict[str, Limit]:
         __tracebackhide__ = True
-        return self.lab.cached(("systemd-limits", self.service, pid),
-                               lambda: parse_limits(self.sh(f"cat /proc/{pid}/limits", f"read the limits of PID {pid}")))
+        data: dict[str, Limit] = self.lab.cached(
+            ("systemd-limits", self.service, pid),
+            lambda: parse_limits(self.sh(f"cat /proc/{pid}/limits", f"read the limits of PID {pid}")))
+        return data
 
     def process_uids(self, pid: int) -> tuple[int, ...]:
         """Real, effective, saved and filesystem user IDs of a process (/proc/<pid>/status Uid:)."""
