@@ -65,7 +65,7 @@ def test_every_other_port_closed(reach):
 @pytest.mark.points(10)
 @pytest.mark.persistent
 @pytest.mark.covers(4)
-@pytest.mark.depends("test_amqp_only_from_app")
+@pytest.mark.depends("test_every_other_port_closed")  # graded once a filter closes ports: one that may catch lo
 @pytest.mark.look("`rabbitmq-diagnostics ping` in the host; `iif lo accept` in the input chain")
 def test_host_reaches_its_own_services(lab, ports):
     """On the host itself (loopback) every port of the broker still opens: its own tools keep working"""
@@ -81,7 +81,7 @@ def test_host_reaches_its_own_services(lab, ports):
 @pytest.mark.points(15)
 @pytest.mark.persistent
 @pytest.mark.covers(5)
-@pytest.mark.depends("test_amqp_only_from_app")
+@pytest.mark.depends("test_management_only_from_admin")  # an enabled nftables.service with no rules earns nothing
 @pytest.mark.look("`systemctl is-enabled nftables`; `nft -c -f /etc/nftables.conf`")
 def test_rules_load_at_boot(lab):
     """The rules are in /etc/nftables.conf, which checks out, and nftables.service loads it at boot"""

@@ -114,6 +114,7 @@ def test_enabled_at_boot(systemd, unit):
     """The unit is enabled: the boot starts it (multi-user.target wants it)"""
     props = systemd.show(unit)
     state = props.get("UnitFileState")
+    assert props.get("LoadState") != "not-found", f"expected unit {unit} enabled; systemd knows no unit {unit}"
     assert state == "enabled", f"expected unit {unit} enabled; `systemctl is-enabled` reports '{state or 'nothing'}'"
     assert "multi-user.target" in props.get("WantedBy", "").split(), (
         f"expected the boot target multi-user.target to want {unit}; it is wanted by "
