@@ -122,7 +122,21 @@ def render_compose(manifest: LabManifest, flavour: str, project: str,
     doc: dict[str, Any] = {"name": project, "services": services}
     if volumes:
         doc["volumes"] = volumes
+    networks = _networks(services)
+    if networks:  # networks a lab's `compose:` puts its services on; compose's own defaults (subnets chosen free)
+        doc["networks"] = networks
     return doc
+
+
+def _networks(services: dict[str, Any]) -> dict[str, Any]:
+    """The lab's own networks, declared once for every service that joins one (compose refuses undeclared ones)."""
+    names: list[str] = []
+    for svc in services.values():
+        nets = svc.get("networks") or []
+        for name in nets if isinstance(nets, (list, dict)) else []:
+            if name != "default" and name not in names:
+                names.append(str(name))
+    return {n: {} for n in names}
 
 
 def _rename_volume(v: Any, renames: dict[str, str], lab_dir: Path) -> Any:

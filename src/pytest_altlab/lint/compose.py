@@ -12,6 +12,9 @@ Issue = tuple[str, str, str, str]  # field, value, message, hint
 _SHARED_NS = {"network_mode": "host", "pid": "host", "ipc": "host", "userns_mode": "host", "uts": "host"}
 _SOCKET_HINT = "a lab container must never drive the Docker engine: whoever is root in it would own the host"
 _HOST_HINT = "use a named volume, or a file inside the lab folder (./files/x:/etc/x:ro)"
+# The one host path a lab may mount: systemd as PID 1 (the Linux-host labs) needs the cgroup tree, read-only;
+# it shows and changes nothing of the host's processes.
+_ALLOWED_BINDS = {"/sys/fs/cgroup:/sys/fs/cgroup:ro"}
 
 
 def _source(vol: Any) -> tuple[str, bool]:
@@ -32,6 +35,8 @@ def _bind_issue(fld: str, vol: Any, src: str, lab_dir: Path | None) -> Issue | N
     shown = vol if isinstance(vol, str) else repr(vol)
     if "docker.sock" in src:
         return fld, shown, "mounts the Docker socket", _SOCKET_HINT
+    if isinstance(vol, str) and vol in _ALLOWED_BINDS:
+        return None
     if src.startswith(("/", "~", "$")):
         return fld, shown, "mounts a host path outside the lab folder", _HOST_HINT
     if lab_dir is None:  # a shared service file: `./` means the folder of the lab that uses it

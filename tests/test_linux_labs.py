@@ -1,0 +1,79 @@
+"""The Linux-host labs (systemd service, nftables firewall): parsers, the compose networks, and grading only reads."""
+
+from __future__ import annotations
+
+import hashlib
+
+import pytest
+
+from pytest_altlab.catalog import Catalog
+from pytest_altlab.composefile import render_compose
+from pytest_altlab.helpers.network import Reach, _probe_script
+from pytest_altlab.helpers.systemd import Account, parse_rlimit, parse_show
+from pytest_altlab.lab import LabRunner
+
+from .conftest import assert_grading_changes_nothing
+
+# --- text formats (no Docker) ---------------------------------------------------------------------
+
+
+def test_systemctl_show_and_limits_parse() -> None:
+    props = parse_show("MainPID=42\nLimitNOFILE=infinity\nLimitNOFILESoft=1024\nExecStart={ path=/usr/bin/x ; }\n")
+    assert props["MainPID"] == "42" and props["ExecStart"] == "{ path=/usr/bin/x ; }"
+    assert parse_rlimit(props["LimitNOFILE"]) is None and parse_rlimit(props["LimitNOFILESoft"]) == 1024
+
+
+def test_a_service_account_has_no_login_shell() -> None:
+    assert not Account("cache", 999, 999, "/var/lib/c", "/usr/sbin/nologin").can_log_in
+    assert not Account("cache", 999, 999, "/var/lib/c", "/bin/false").can_log_in
+    assert Account("cache", 1000, 1000, "/home/cache", "/bin/bash").can_log_in
+
+
+def test_reach_outcomes_read_as_sentences() -> None:
+    assert Reach("open").open and not Reach("dropped").open and not Reach("refused").open
+    assert str(Reach("dropped")) == "gets no answer (dropped)"
+    script = _probe_script("10.0.0.2", (5672, 15672))
+    assert "for p in 5672 15672;" in script and "/dev/tcp/10.0.0.2/$p" in script and script.endswith("wait")
+
+
+def test_the_labs_own_networks_are_declared() -> None:
+    """compose refuses a service on an undeclared network: render_compose declares each network once."""
+    doc = render_compose(Catalog().get("linux-firewall"), "debian", "altlab-x-linux-firewall")
+    assert doc["networks"] == {"admin": {}, "app": {}, "office": {}}
+    host = doc["services"]["host"]
+    assert host["networks"] == ["admin", "app", "office"] and host["cap_add"] == ["NET_ADMIN"]
+    assert "privileged" not in host and "/sys/fs/cgroup:/sys/fs/cgroup:ro" in host["volumes"]
+    assert "networks" not in render_compose(Catalog().get("linux-systemd-service"), "debian", "altlab-x-l")
+
+
+# --- Docker -----------------------------------------------------------------------------------------
+
+UNIT_STATE = "ActiveState,UnitFileState,User,Restart,LimitNOFILE,LimitNOFILESoft,LimitMEMLOCK,LimitMEMLOCKSoft"
+
+
+def _digest_service(r: LabRunner) -> str:
+    """The candidate's side of the cache: its unit and how systemd sees it (not its PID: the reboot and the
+    kill check make a new process by design), its account, its config, the container itself."""
+    ctx = r.context()
+    parts = [ctx.inspect("host")["Id"],
+             ctx.exec("host", ["sh", "-c", "cat /etc/systemd/system/altcraft-cache.service 2>&1; "
+                               f"systemctl show -p {UNIT_STATE} altcraft-cache; getent passwd cache; "
+                               "cat /etc/altcraft-cache/cache.conf; ls -la /var/lib/altcraft-cache"]).stdout]
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+
+def _digest_firewall(r: LabRunner) -> str:
+    """The rules in the kernel and on disk, and which units start at boot."""
+    ctx = r.context()
+    parts = [ctx.inspect("host")["Id"],
+             ctx.exec("host", ["sh", "-c", "nft list ruleset; cat /etc/nftables.conf; "
+                               "systemctl is-enabled nftables rabbitmq-server; systemctl is-active rabbitmq-server"]
+                      ).stdout]
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+
+@pytest.mark.docker
+@pytest.mark.parametrize(("lab_id", "digest"), [("linux-systemd-service", _digest_service),
+                                                 ("linux-firewall", _digest_firewall)])
+def test_grading_changes_nothing(lab_id: str, digest: object) -> None:
+    assert_grading_changes_nothing(lab_id, digest)  # type: ignore[arg-type]
