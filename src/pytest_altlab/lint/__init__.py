@@ -138,6 +138,8 @@ class _LabLint:
                 self.add(task, f"line {s.line}", f"{s.written}.", f"is step {s.number} (steps count from 1 in order)",
                          f"number it {s.number}.: covers() names steps by position", severity="warning")
         for b in doc.bolds:
+            if b.step is None and re.fullmatch(r"`[^`]+`", b.text.strip()):
+                continue  # a bold name (**`{{ vhost }}`**) introduces a thing; it is not a requirement
             if b.step is None:
                 self.add(task, f"line {b.line}", f"**{b.text}**", "bold requirement outside the numbered steps",
                          "no check can cover it there: put it into a numbered step, or drop the bold")
