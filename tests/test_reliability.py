@@ -49,6 +49,7 @@ def test_a_manifest_error_quotes_a_bounded_value() -> None:
     (("exam", "stop", EXAM, "--candidates", ","), "names no candidate"),
     (("exam", "stop", EXAM, "--candidates", "ghost"), "has not been started"),
     (("exam", "grade", EXAM, "--candidates", "ghost"), "has not been started"),
+    (("verify", "--all", "--jobs", "0"), "take a number >= 1"),
 ])
 def test_bad_command_lines_get_one_clear_error(argv: tuple[str, ...], words: str, tmp_path: Path) -> None:
     home = {"ALTLAB_HOME": str(tmp_path / "home")}
