@@ -19,8 +19,13 @@ def _login_failed(user: str, rep) -> str:
     if not rep.answered:
         return rep.text
     if rep.auth_failed:
-        return (f"user '{user}' cannot log in with the password from the task over the network "
-                f"({rep.error}); check the password and that <networks> allows ::/0")
+        # 18.16 names the cause by its code; current servers say 516 for all of them.
+        cause = {192: "the server does not know the user: is its block loaded (XML errors in "
+                      "clickhouse-server.err.log, the root element, the file's place)?",
+                 193: "the password does not match the one in the user's block",
+                 195: "the user's <networks> does not admit the address the login comes from"}.get(
+            rep.code, "check the password and the user's <networks>")
+        return f"user '{user}' cannot log in with the password from the task over the network ({rep.error}): {cause}"
     return f"user '{user}' could not run SELECT 1: {rep.error}"
 
 

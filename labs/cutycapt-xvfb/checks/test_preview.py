@@ -25,6 +25,7 @@ def _main(lab, previewer):
 
 
 @pytest.mark.points(10)
+@pytest.mark.covers(1)
 @pytest.mark.persistent
 @pytest.mark.look("`apt-get install` from the local repository (/etc/apt/sources.list.d/local.sources)")
 def test_packages_installed(lab):
@@ -36,6 +37,7 @@ def test_packages_installed(lab):
 
 
 @pytest.mark.points(20)
+@pytest.mark.covers(2)
 @pytest.mark.persistent
 @pytest.mark.look("run it yourself: `su - mailpreview -c 'html-preview /srv/preview/samples/welcome-ru.html x.png'`")
 def test_wrapper_renders_as_user(lab, previewer):
@@ -47,6 +49,7 @@ def test_wrapper_renders_as_user(lab, previewer):
 
 
 @pytest.mark.points(10)
+@pytest.mark.covers(3)
 @pytest.mark.persistent
 @pytest.mark.depends("test_wrapper_renders_as_user")
 @pytest.mark.look("cutycapt's --min-width")
@@ -58,6 +61,7 @@ def test_preview_wide_enough(lab, previewer):
 
 
 @pytest.mark.points(20)
+@pytest.mark.covers(3)
 @pytest.mark.persistent
 @pytest.mark.depends("test_wrapper_renders_as_user")
 @pytest.mark.look("a white PNG: the page was captured before it was painted (`cutycapt --help`: --delay)")
@@ -71,6 +75,7 @@ def test_preview_not_blank(lab, previewer):
 
 
 @pytest.mark.points(15)
+@pytest.mark.covers(3)
 @pytest.mark.persistent
 @pytest.mark.depends("test_preview_not_blank")
 @pytest.mark.look("`fc-list :lang=ru` lists the fonts that cover Cyrillic")
@@ -89,6 +94,7 @@ def test_cyrillic_text_renders(lab, previewer):
 
 
 @pytest.mark.points(15)
+@pytest.mark.covers(4)
 @pytest.mark.persistent
 @pytest.mark.depends("test_wrapper_renders_as_user")
 @pytest.mark.look("what happens to the X display when two previews run at the same time (`xvfb-run --help`)")
@@ -108,6 +114,7 @@ def test_parallel_previews(lab, previewer):
 
 
 @pytest.mark.points(10)
+@pytest.mark.covers(5)
 @pytest.mark.after_restart
 def test_preview_survives_restart(restart_outcome):
     """Everything above still works after the container restarts"""

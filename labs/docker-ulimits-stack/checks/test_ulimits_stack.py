@@ -12,6 +12,7 @@ def _want(value):
 
 
 @pytest.mark.points(15)
+@pytest.mark.covers(1)
 @pytest.mark.persistent
 @pytest.mark.look("'Max open files' in /proc/<pid>/limits of the beam.smp process; `ulimits: nofile:` in the override")
 def test_broker_may_open_enough_files(box, targets):
@@ -24,6 +25,7 @@ def test_broker_may_open_enough_files(box, targets):
 
 
 @pytest.mark.points(10)
+@pytest.mark.covers(1)
 @pytest.mark.persistent
 @pytest.mark.look("fd_total in the management UI (Overview -> Nodes) or GET /api/nodes")
 def test_rabbitmq_reports_fd_total(node, targets):
@@ -36,6 +38,7 @@ def test_rabbitmq_reports_fd_total(node, targets):
 
 
 @pytest.mark.points(10)
+@pytest.mark.covers(1)
 @pytest.mark.persistent
 @pytest.mark.look("'Max locked memory' in /proc/<pid>/limits of beam.smp; `ulimits: memlock:` (-1 is unlimited)")
 def test_broker_may_lock_memory(box, targets):
@@ -48,6 +51,7 @@ def test_broker_may_lock_memory(box, targets):
 
 
 @pytest.mark.points(10)
+@pytest.mark.covers(2)
 @pytest.mark.persistent
 @pytest.mark.look("`hostname:` in the override; the node name in `rabbitmq-diagnostics status` or the UI")
 def test_node_name_is_stable(box, node):
@@ -60,6 +64,7 @@ def test_node_name_is_stable(box, node):
 
 
 @pytest.mark.points(10)
+@pytest.mark.covers(3)
 @pytest.mark.persistent
 @pytest.mark.look("`docker inspect` .Mounts; a top-level `volumes:` in the override and a mount at /var/lib/rabbitmq")
 def test_data_directory_on_named_volume(box, rmq):
@@ -78,6 +83,7 @@ def test_data_directory_on_named_volume(box, rmq):
 
 
 @pytest.mark.points(10)
+@pytest.mark.covers(4)
 @pytest.mark.persistent
 @pytest.mark.look("`healthcheck:` in the override; `docker inspect` .State.Health")
 def test_health_check_reports_healthy(box):
@@ -90,6 +96,7 @@ def test_health_check_reports_healthy(box):
 
 
 @pytest.mark.points(10)
+@pytest.mark.covers(5)
 @pytest.mark.persistent
 @pytest.mark.look("`restart:` in the override; `docker inspect` .HostConfig.RestartPolicy")
 def test_restart_policy(box):
@@ -101,6 +108,7 @@ def test_restart_policy(box):
 
 
 @pytest.mark.points(10)
+@pytest.mark.covers(6)
 @pytest.mark.persistent
 @pytest.mark.look("`rabbitmqctl list_queues -p VHOST name durable`; "
                   "import definitions.json after the last hostname or volume change")
@@ -123,6 +131,7 @@ def test_platform_definitions_present(lab, rmq):
 
 
 @pytest.mark.points(15)
+@pytest.mark.covers(2, 3, 6)
 @pytest.mark.after_restart
 def test_everything_survives_recreate(restart_outcome):
     """Everything above still holds after the container is removed and created anew (down + up)"""

@@ -11,6 +11,7 @@ CONFIG_FILE = "/var/lib/kvrocks/kvrocks.conf"  # the apache/kvrocks image's conf
 
 
 @pytest.mark.points(20)
+@pytest.mark.covers(1)
 @pytest.mark.persistent
 @pytest.mark.look("`CONFIG GET requirepass` in redis-cli: the value in force, not the one in the file")
 def test_unauthenticated_access_refused(cache):
@@ -22,6 +23,7 @@ def test_unauthenticated_access_refused(cache):
 
 
 @pytest.mark.points(20)
+@pytest.mark.covers(1)
 @pytest.mark.persistent
 @pytest.mark.look("`redis-cli -p 6666 -a SECRET PING`; `CONFIG GET requirepass` (spaces or quotes in the value?)")
 def test_password_login(cache, secret):
@@ -32,6 +34,7 @@ def test_password_login(cache, secret):
 
 
 @pytest.mark.points(15)
+@pytest.mark.covers(1, 2, 3)
 @pytest.mark.persistent
 @pytest.mark.depends("test_password_login")
 @pytest.mark.look("`CONFIG GET maxclients` / `requirepass`: the file is read only at start; `CONFIG SET`")
@@ -49,6 +52,7 @@ def test_values_in_force(lab, cache, secret):
 
 
 @pytest.mark.points(15)
+@pytest.mark.covers(3)
 @pytest.mark.persistent
 @pytest.mark.look("the maxclients and requirepass lines of /var/lib/kvrocks/kvrocks.conf; `CONFIG REWRITE`")
 def test_settings_in_config_file(lab, secret):
@@ -70,6 +74,7 @@ def test_settings_in_config_file(lab, secret):
 
 
 @pytest.mark.points(30)
+@pytest.mark.covers(3)
 @pytest.mark.after_restart
 def test_settings_survive_restart(restart_outcome):
     """Everything above still holds after the server restarts"""

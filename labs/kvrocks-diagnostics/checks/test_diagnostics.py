@@ -26,6 +26,7 @@ CLIENT_SLACK = 2         # before the kill: workers + stale + the candidate's ow
 
 
 @pytest.mark.points(15)
+@pytest.mark.covers(1)
 @pytest.mark.look("the SCAN pattern: which other key names does it match too? `redis-cli --scan --pattern`")
 def test_campaign_key_count(lab, answers, dataset):
     """The answer file has the number of keys of the campaign"""
@@ -39,6 +40,7 @@ def test_campaign_key_count(lab, answers, dataset):
 
 
 @pytest.mark.points(10)
+@pytest.mark.covers(1)
 @pytest.mark.look("`INFO commandstats` (cmdstat_keys, cmdstat_scan); `--scan` in `redis-cli --help`")
 def test_counted_with_scan(cache):
     """Keys were counted with SCAN, never with KEYS (INFO commandstats)"""
@@ -52,6 +54,7 @@ def test_counted_with_scan(cache):
 
 
 @pytest.mark.points(10)
+@pytest.mark.covers(2)
 @pytest.mark.look("the used_memory_rss field of `INFO memory` (not used_memory); the answer format in TASK.md")
 def test_used_memory_answer(cache, answers):
     """The answer file has the server's used memory (used_memory_rss), within 30%"""
@@ -68,6 +71,7 @@ def test_used_memory_answer(cache, answers):
 
 
 @pytest.mark.points(10)
+@pytest.mark.covers(2)
 @pytest.mark.look("connected_clients of `INFO clients`, read before any CLIENT KILL")
 def test_connected_clients_answer(lab, answers):
     """The answer file has the number of connected clients before the kill, within 2"""
@@ -81,6 +85,7 @@ def test_connected_clients_answer(lab, answers):
 
 
 @pytest.mark.points(15)
+@pytest.mark.covers(3)
 @pytest.mark.persistent
 @pytest.mark.look("`CLIENT LIST` (the name and id fields); the CLIENT KILL command's filters")
 def test_stale_workers_gone(lab, cache):
@@ -93,6 +98,7 @@ def test_stale_workers_gone(lab, cache):
 
 
 @pytest.mark.points(10)
+@pytest.mark.covers(3)
 @pytest.mark.depends("test_stale_workers_gone")
 @pytest.mark.look("the CLIENT KILL filters: one client (ID, ADDR) vs many (TYPE); a restart drops every client")
 def test_campaign_workers_still_connected(lab, cache):
@@ -107,6 +113,7 @@ def test_campaign_workers_still_connected(lab, cache):
 
 
 @pytest.mark.points(30)
+@pytest.mark.covers(4)
 @pytest.mark.persistent
 @pytest.mark.depends("test_stale_workers_gone")
 @pytest.mark.look("your shell history: DEL, UNLINK, FLUSHDB, FLUSHALL; a diagnostics round only reads")

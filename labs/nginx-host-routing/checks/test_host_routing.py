@@ -52,6 +52,7 @@ def _failover(lab, web, nginx, down, other):
 
 
 @pytest.mark.points(25)
+@pytest.mark.covers(1)
 @pytest.mark.persistent
 @pytest.mark.look("the server block whose server_name is the control panel's name; proxy_pass")
 def test_altcraft_routes_to_panel(lab, web):
@@ -63,6 +64,7 @@ def test_altcraft_routes_to_panel(lab, web):
 
 
 @pytest.mark.points(15)
+@pytest.mark.covers(2)
 @pytest.mark.persistent
 @pytest.mark.look("the server block for the click name; an upstream block with the tracking backends")
 def test_click_routes_to_tracking(lab, web):
@@ -74,6 +76,7 @@ def test_click_routes_to_tracking(lab, web):
 
 
 @pytest.mark.points(20)
+@pytest.mark.covers(2, 3)
 @pytest.mark.persistent
 @pytest.mark.depends(CLICK)
 @pytest.mark.look("the upstream block: both tracking servers, none marked `down`; proxy_next_upstream")
@@ -83,6 +86,7 @@ def test_click_survives_track1_down(lab, web, nginx):
 
 
 @pytest.mark.points(20)
+@pytest.mark.covers(2, 3)
 @pytest.mark.persistent
 @pytest.mark.depends(CLICK)
 @pytest.mark.look("the upstream block: both tracking servers, none marked `down`; proxy_next_upstream")
@@ -92,6 +96,7 @@ def test_click_survives_track2_down(lab, web, nginx):
 
 
 @pytest.mark.points(5)
+@pytest.mark.covers(4)
 @pytest.mark.persistent
 @pytest.mark.depends("test_altcraft_routes_to_panel")
 @pytest.mark.look("nginx -t")
@@ -102,6 +107,7 @@ def test_nginx_config_valid(lab, nginx):
 
 
 @pytest.mark.points(15)
+@pytest.mark.covers(4)
 @pytest.mark.after_restart
 def test_survives_restart(restart_outcome):
     """Everything above still holds after nginx restarts"""

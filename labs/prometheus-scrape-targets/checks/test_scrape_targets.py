@@ -8,6 +8,7 @@ from pytest_altlab.helpers.prometheus import fmt_labels
 
 
 @pytest.mark.points(10)
+@pytest.mark.covers(1)
 @pytest.mark.persistent
 @pytest.mark.look("`rabbitmq-plugins list` in the broker's shell; the plugin listens on 15692")
 def test_rabbitmq_plugin_serves_metrics(lab):
@@ -27,6 +28,7 @@ def test_rabbitmq_plugin_serves_metrics(lab):
 
 
 @pytest.mark.points(15)
+@pytest.mark.covers(2)
 @pytest.mark.persistent
 @pytest.mark.look("the Targets page (/targets) and `scrape_configs` in /etc/prometheus/prometheus.yml")
 def test_rabbitmq_job_up(lab, prom):
@@ -41,6 +43,7 @@ def test_rabbitmq_job_up(lab, prom):
 
 
 @pytest.mark.points(15)
+@pytest.mark.covers(2)
 @pytest.mark.persistent
 @pytest.mark.look("the Targets page (/targets) and `scrape_configs` in /etc/prometheus/prometheus.yml")
 def test_pushgateway_job_up(lab, prom):
@@ -58,6 +61,7 @@ def test_pushgateway_job_up(lab, prom):
 
 
 @pytest.mark.points(15)
+@pytest.mark.covers(3)
 @pytest.mark.persistent
 @pytest.mark.look("Status -> Configuration (/config) shows the configuration Prometheus runs with")
 def test_pushgateway_honors_labels(lab, prom):
@@ -71,6 +75,7 @@ def test_pushgateway_honors_labels(lab, prom):
 
 
 @pytest.mark.points(10)
+@pytest.mark.covers(1, 2)
 @pytest.mark.persistent
 @pytest.mark.depends("test_rabbitmq_job_up")
 @pytest.mark.look("run the query in the Prometheus UI (/graph)")
@@ -83,6 +88,7 @@ def test_rabbitmq_metrics_queryable(lab, prom):
 
 
 @pytest.mark.points(10)
+@pytest.mark.covers(3)
 @pytest.mark.persistent
 @pytest.mark.depends("test_pushgateway_job_up")
 @pytest.mark.look("query the pushed metric in the Prometheus UI and look at its job and exported_job labels")
@@ -101,17 +107,23 @@ def test_pushed_metric_keeps_its_job(lab, prom):
 
 
 @pytest.mark.points(5)
+@pytest.mark.covers(2)
 @pytest.mark.persistent
 @pytest.mark.look("the Targets page (/targets): a stale job with a wrong address stays down forever")
 def test_every_target_up(prom):
-    """Every configured scrape target is up (no stale or broken jobs left)"""
+    """The prometheus job is kept, and every configured scrape target is up (no stale or broken jobs left)"""
     settled = prom.settle()
     down = [t for t in settled.targets if t.health != "up"]
     assert settled.targets, "Prometheus has no scrape targets at all"
+    # "Keep the prometheus job": removing it would also make every remaining target up.
+    assert settled.of_job("prometheus"), (
+        f"expected the job 'prometheus' (Prometheus scraping itself) to be kept; the running jobs are "
+        f"{settled.jobs() or 'none'}")
     assert not down, f"targets not up: {'; '.join(t.describe() for t in down)}"
 
 
 @pytest.mark.points(20)
+@pytest.mark.covers(4)
 @pytest.mark.after_restart
 def test_survives_restart(restart_outcome):
     """Everything above still holds after Prometheus and the broker restart"""

@@ -8,6 +8,7 @@ PLAUSIBLE = 1_500_000_000  # a Unix time after 2017: the job pushed a real times
 
 
 @pytest.mark.points(15)
+@pytest.mark.covers(1)
 @pytest.mark.persistent
 @pytest.mark.look("the gateway's flags: /api/v1/status on port 9091, or the Status page of its UI")
 def test_persistence_enabled(lab, gateway):
@@ -18,6 +19,7 @@ def test_persistence_enabled(lab, gateway):
 
 
 @pytest.mark.points(15)
+@pytest.mark.covers(3)
 @pytest.mark.persistent
 @pytest.mark.depends("test_persistence_enabled")
 @pytest.mark.look("the gateway's UI or /api/v1/metrics on port 9091: the groups it holds")
@@ -32,6 +34,7 @@ def test_metric_on_gateway(lab, gateway):
 
 
 @pytest.mark.points(25)
+@pytest.mark.covers(2)
 @pytest.mark.persistent
 @pytest.mark.look("the Targets page (/targets) and Status -> Configuration (/config) of Prometheus")
 def test_gateway_scraped_with_honor_labels(prom):
@@ -50,6 +53,7 @@ def test_gateway_scraped_with_honor_labels(prom):
 
 
 @pytest.mark.points(25)
+@pytest.mark.covers(2, 3)
 @pytest.mark.persistent
 @pytest.mark.look("query the metric in the Prometheus UI (/graph): look at its job and exported_job labels")
 def test_metric_in_prometheus_with_its_job(lab, prom, gateway):
@@ -71,6 +75,7 @@ def test_metric_in_prometheus_with_its_job(lab, prom, gateway):
 
 
 @pytest.mark.points(20)
+@pytest.mark.covers(1, 3)
 @pytest.mark.after_restart
 def test_survives_gateway_restart(restart_outcome):
     """After a restart of the Pushgateway and Prometheus - with nobody pushing again - all of the above holds"""

@@ -54,6 +54,7 @@ def _queue(rmq, q):
 
 
 @pytest.mark.points(15)
+@pytest.mark.covers(1)
 @pytest.mark.persistent
 @pytest.mark.look("`rabbitmqctl list_vhosts`, then `list_queues -p VHOST name messages consumers`")
 def test_answer_names_the_queue(lab, culprit):
@@ -69,6 +70,7 @@ def test_answer_names_the_queue(lab, culprit):
 
 
 @pytest.mark.points(20)
+@pytest.mark.covers(2)
 @pytest.mark.persistent
 @pytest.mark.look("`rabbitmqctl list_policies -p VHOST`: pattern and definition; the Policies guide")
 def test_capping_policy_exists(lab, rmq, culprit):
@@ -84,6 +86,7 @@ def test_capping_policy_exists(lab, rmq, culprit):
 
 
 @pytest.mark.points(15)
+@pytest.mark.covers(2)
 @pytest.mark.persistent
 @pytest.mark.depends("test_capping_policy_exists")
 @pytest.mark.look("`list_queues -p VHOST name policy effective_policy_definition`; priority in the Policies guide")
@@ -110,6 +113,7 @@ def test_policy_applies_to_queue(lab, rmq, culprit):
 
 
 @pytest.mark.points(20)
+@pytest.mark.covers(3)
 @pytest.mark.persistent
 @pytest.mark.look("the messages column of `rabbitmqctl list_queues -p VHOST`; purging vs deleting a queue")
 def test_queue_is_empty(lab, rmq, culprit):
@@ -120,6 +124,7 @@ def test_queue_is_empty(lab, rmq, culprit):
 
 
 @pytest.mark.points(10)
+@pytest.mark.covers(3)
 @pytest.mark.persistent
 @pytest.mark.depends("test_queue_is_empty")
 @pytest.mark.look("`rabbitmqctl list_queues -p VHOST name messages`: purge only the one queue, delete none")
@@ -138,6 +143,7 @@ def test_other_queues_untouched(rmq, layout, culprit):
 
 
 @pytest.mark.points(20)
+@pytest.mark.covers(4)
 @pytest.mark.after_restart
 def test_fix_survives_restart(restart_outcome):
     """The answer, the policy and the empty queue still hold after a broker restart"""
