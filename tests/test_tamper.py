@@ -46,6 +46,21 @@ def test_each_program_or_library_path_is_protected(change: tuple[str, str]) -> N
     assert suspicious([change]) == [change[1]]
 
 
+def test_bytecode_caches_python_writes_itself_are_not_flagged() -> None:
+    """nginx-ssl-termination's echo backend (python3 http.server) writes these on every start."""
+    caches = [("C", "/usr/lib/python3.13"), ("C", "/usr/lib/python3.13/http"),
+              ("A", "/usr/lib/python3.13/http/__pycache__"),
+              ("A", "/usr/lib/python3.13/http/__pycache__/server.cpython-313.pyc"),
+              ("A", "/usr/lib/python3.13/__pycache__/socketserver.cpython-313.pyc")]
+    assert suspicious(caches) == []
+    # but a module's source, a changed cache the image shipped, or a .pyc outside a cache folder is
+    assert suspicious([("C", "/usr/lib/python3.13/http/server.py"),
+                       ("C", "/usr/lib/python3/dist-packages/__pycache__/x.cpython-313.pyc"),
+                       ("A", "/usr/lib/python3.13/evil.pyc")]) == [
+        "/usr/lib/python3.13/evil.pyc", "/usr/lib/python3.13/http/server.py",
+        "/usr/lib/python3/dist-packages/__pycache__/x.cpython-313.pyc"]
+
+
 def test_a_directory_changed_alone_is_flagged() -> None:
     """chmod on /usr/sbin (no child changed) is not a parent-directory side effect."""
     assert suspicious([("C", "/usr/sbin")]) == ["/usr/sbin"]
