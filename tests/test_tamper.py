@@ -61,6 +61,12 @@ def test_bytecode_caches_python_writes_itself_are_not_flagged() -> None:
         "/usr/lib/python3/dist-packages/__pycache__/x.cpython-313.pyc"]
 
 
+def test_the_engines_init_mount_point_is_not_flagged() -> None:
+    """compose `init: true` (cutycapt) makes /usr/sbin/docker-init appear; the engine made it, not the candidate."""
+    assert suspicious([("C", "/usr/sbin"), ("A", "/usr/sbin/docker-init")]) == []
+    assert suspicious([("C", "/usr/sbin/docker-init")]) == ["/usr/sbin/docker-init"]
+
+
 def test_a_directory_changed_alone_is_flagged() -> None:
     """chmod on /usr/sbin (no child changed) is not a parent-directory side effect."""
     assert suspicious([("C", "/usr/sbin")]) == ["/usr/sbin"]

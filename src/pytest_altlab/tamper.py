@@ -22,7 +22,8 @@ PROTECTED = ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/o
 # Changed by services and by ordinary work in a shell; never a reason to distrust a check.
 DEFAULT_WRITABLE = ("/tmp", "/run", "/var/run", "/var/log", "/var/tmp", "/root", "/home")
 
-KINDS = {"A": "added", "C": "changed", "D": "deleted"}
+# Mount points the engine itself makes: `init: true` bind-mounts its tini there (read-only, from the host).
+ENGINE_MADE = ("/sbin/docker-init", "/usr/sbin/docker-init")
 
 
 def _under(path: str, prefixes: Iterable[str]) -> bool:
@@ -50,7 +51,7 @@ def suspicious(diff: Sequence[tuple[str, str]], writable: Iterable[str] = (),
     for kind, path in entries:
         if kind == "C" and path in parents:
             continue
-        if kind == "A" and _new_bytecode_cache(path):
+        if kind == "A" and (_new_bytecode_cache(path) or path in ENGINE_MADE):
             continue
         if _under(path, PROTECTED) and not _under(path, allowed):
             out.add(path)
