@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from pytest_altlab.errors import ManifestError
-from pytest_altlab.exam_reports import candidate_html
+from pytest_altlab.exam_reports import candidate_html, rollup_csv, rollup_html
 from pytest_altlab.manifest import load_manifest
 from pytest_altlab.tamper import declared_mounts, suspicious, tamper_html
 
@@ -129,3 +129,10 @@ def test_proctor_report_shows_the_paths_and_the_candidate_view_does_not() -> Non
     assert "Tampering" not in candidate_html(doc, proctor=False)
     assert tamper_html(_doc(tamper={})) == "" and "Tampering" not in candidate_html(_doc(tamper={}))
     assert "Not compared" in tamper_html(_doc(tamper={}, tamper_unchecked={"lab/svc": "not running"}))
+
+
+def test_the_room_marks_a_tampered_candidate_in_html_only() -> None:
+    docs = [_doc(tamper={"lab": {"svc": ["/usr/bin/x"]}}), {**_doc(tamper={}), "candidate": "honest"}]
+    page = rollup_html("E", docs)
+    assert "mallory <b class=failed>(tampering detected)</b>" in page and "honest <b" not in page
+    assert "tampering" not in rollup_csv(docs)  # the CSV keeps its columns for whoever imports it
