@@ -261,7 +261,7 @@ class Engine:
         return [(lab, learner_instance(who)) for lab in learner.get("labs", [])]
 
     def lab_ids(self) -> list[tuple[str, str]]:
-        return [(m.id, m.title) for m in self.catalog.all() if not m.id.startswith("probe") or self.lab_dirs]
+        return [(m.id, m.title) for m in self.catalog.all()]
 
     def start_drill(self, who: str, lab: str, quota: int) -> dict[str, Any]:
         mine = [x for x, _ in self._drill_labs(who)]
