@@ -109,3 +109,19 @@ def test_proctor_extends_grades_and_the_candidate_finishes(room: LiveServer) -> 
     assert e.value.response.status_code == 403
     assert json.loads(sorted(Path(room.portal.engine.folder / "reports" / "alice").glob("attempt-*"))[-1]
                       .joinpath("report.json").read_text())["final"] is True
+
+
+def test_proctor_restarts_one_environment(room: LiveServer) -> None:
+    proctor, _ = room.login("proctor", "proctor")
+    bob, _ = room.login("bob")
+    before = _container_id(room, "bob")
+    with room.ws(bob, "/ws/c/bob/probe/box") as ws:
+        assert "#" in ws_read_until(ws, "# ")
+        r = proctor.post(f"{room.url}/api/proctor/restart", json={"candidate": "bob"}, timeout=300)
+        assert r.status_code == 200, r.text
+        assert "restarting your environment" in ws_read_until(ws, "\0")
+    assert _container_id(room, "bob") != before  # a new environment
+    with room.ws(bob, "/ws/c/bob/probe/box") as ws:  # and a new shell in it
+        ws.send(json.dumps({"t": "i", "d": "echo new-$((2*2))\r"}))
+        assert "new-4" in ws_read_until(ws, "new-4")
+    assert proctor.post(f"{room.url}/api/proctor/restart", json={"candidate": "mallory"}).status_code == 400
