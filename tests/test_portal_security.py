@@ -17,7 +17,9 @@ from .portal_support import ORIGIN, make_room, read_until
 
 @pytest.fixture
 def room(monkeypatch: pytest.MonkeyPatch, tmp_path: Path):  # type: ignore[no-untyped-def]
-    return make_room(monkeypatch, tmp_path)
+    r = make_room(monkeypatch, tmp_path)
+    yield r
+    r.close()
 
 
 def test_own_terminal_works_and_is_recorded(room) -> None:  # type: ignore[no-untyped-def]

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from pytest_altlab.errors import ManifestError
-from pytest_altlab.exams.reports import candidate_html
+from pytest_altlab.exams.reports import candidate_html, rollup_csv, rollup_html
 from pytest_altlab.exams.tamper import declared_mounts, suspicious, tamper_html
 from pytest_altlab.manifest import load_manifest
 
@@ -44,6 +44,27 @@ def test_honest_work_is_not_flagged() -> None:
 ])
 def test_each_program_or_library_path_is_protected(change: tuple[str, str]) -> None:
     assert suspicious([change]) == [change[1]]
+
+
+def test_bytecode_caches_python_writes_itself_are_not_flagged() -> None:
+    """nginx-ssl-termination's echo backend (python3 http.server) writes these on every start."""
+    caches = [("C", "/usr/lib/python3.13"), ("C", "/usr/lib/python3.13/http"),
+              ("A", "/usr/lib/python3.13/http/__pycache__"),
+              ("A", "/usr/lib/python3.13/http/__pycache__/server.cpython-313.pyc"),
+              ("A", "/usr/lib/python3.13/__pycache__/socketserver.cpython-313.pyc")]
+    assert suspicious(caches) == []
+    # but a module's source, a changed cache the image shipped, or a .pyc outside a cache folder is
+    assert suspicious([("C", "/usr/lib/python3.13/http/server.py"),
+                       ("C", "/usr/lib/python3/dist-packages/__pycache__/x.cpython-313.pyc"),
+                       ("A", "/usr/lib/python3.13/evil.pyc")]) == [
+        "/usr/lib/python3.13/evil.pyc", "/usr/lib/python3.13/http/server.py",
+        "/usr/lib/python3/dist-packages/__pycache__/x.cpython-313.pyc"]
+
+
+def test_the_engines_init_mount_point_is_not_flagged() -> None:
+    """compose `init: true` (cutycapt) makes /usr/sbin/docker-init appear; the engine made it, not the candidate."""
+    assert suspicious([("C", "/usr/sbin"), ("A", "/usr/sbin/docker-init")]) == []
+    assert suspicious([("C", "/usr/sbin/docker-init")]) == ["/usr/sbin/docker-init"]
 
 
 def test_a_directory_changed_alone_is_flagged() -> None:
@@ -108,3 +129,10 @@ def test_proctor_report_shows_the_paths_and_the_candidate_view_does_not() -> Non
     assert "Tampering" not in candidate_html(doc, proctor=False)
     assert tamper_html(_doc(tamper={})) == "" and "Tampering" not in candidate_html(_doc(tamper={}))
     assert "Not compared" in tamper_html(_doc(tamper={}, tamper_unchecked={"lab/svc": "not running"}))
+
+
+def test_the_room_marks_a_tampered_candidate_in_html_only() -> None:
+    docs = [_doc(tamper={"lab": {"svc": ["/usr/bin/x"]}}), {**_doc(tamper={}), "candidate": "honest"}]
+    page = rollup_html("E", docs)
+    assert "mallory <b class=failed>(tampering detected)</b>" in page and "honest <b" not in page
+    assert "tampering" not in rollup_csv(docs)  # the CSV keeps its columns for whoever imports it

@@ -82,6 +82,8 @@ def test_replaced_rabbitmqctl_is_caught_and_the_reference_solution_is_not(
     page = (bundles["mallory"] / "report.html").read_text()
     assert "Tampering detected" in page and real in page
     assert "Tampering" not in (bundles["mallory"] / "candidate.html").read_text()
+    room = (run.dir / "room.html").read_text()
+    assert "mallory <b class=failed>(tampering detected)</b>" in room and "honest <b" not in room
 
     # the bundle carries the recordings and verifies with the public key alone
     assert (bundles["honest"] / "recordings" / "rabbitmq-vhosts-rabbitmq-1.cast").is_file()

@@ -137,8 +137,10 @@ def rollup_html(title: str, docs: list[dict[str, Any]]) -> str:
     passed = sum(1 for d in docs if d["passed"])
     body = [f"<h1>{e(title)}: the room</h1><p>{len(docs)} candidates graded, <b id=passed>{passed}</b> passed.</p>",
             "<table><tr>" + "".join(f"<th>{e(h)}</th>" for h in header) + "</tr>"]
+    tampered = {d["candidate"] for d in docs if d.get("tamper")}  # see the candidate's report.html
     for r in rows:
-        body.append("<tr>" + "".join(f"<td>{e(x)}</td>" for x in r) + "</tr>")
+        mark = " <b class=failed>(tampering detected)</b>" if r[0] in tampered else ""
+        body.append("<tr>" + "".join(f"<td>{e(x)}{mark if i == 0 else ''}</td>" for i, x in enumerate(r)) + "</tr>")
     body.append("</table>")
     from .stats import stats_html
 

@@ -140,9 +140,10 @@ class _LabLint:
         for b in doc.bolds:
             if b.step is None and re.fullmatch(r"`[^`]+`", b.text.strip()):
                 continue  # a bold name (**`{{ vhost }}`**) introduces a thing; it is not a requirement
-            if b.step is None:
-                self.add(task, f"line {b.line}", f"**{b.text}**", "bold requirement outside the numbered steps",
-                         "no check can cover it there: put it into a numbered step, or drop the bold")
+            if b.step is None:  # emphasis in the story (a symptom, a port): a requirement belongs in a step
+                self.add(task, f"line {b.line}", f"**{b.text}**", "bold text outside the numbered steps",
+                         "if it is a requirement, put it into a numbered step (no check can cover it there)",
+                         severity="warning")
             elif b.step not in covered and complete:
                 self.add(task, f"line {b.line}", f"**{b.text}**", f"bold requirement in step {b.step}, "
                          "which no check covers", f"mark a check that grades it @pytest.mark.covers({b.step})")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime as dt
+import logging
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from functools import partial
@@ -312,4 +313,6 @@ def create_app(portal: Portal) -> Starlette:
 
     app = Starlette(routes=routes, middleware=[Middleware(SecurityHeaders)], lifespan=lifespan)
     app.state.portal = portal
+    # uvicorn logs an error for every refused WebSocket upgrade (our 403s), though the refusal is intended.
+    logging.getLogger("uvicorn.error").addFilter(lambda r: "without completing handshake" not in r.getMessage())
     return app

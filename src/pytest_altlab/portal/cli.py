@@ -115,7 +115,7 @@ def serve(eng: Engine, args: argparse.Namespace) -> int:
 
         return serve_with_ssh(app, portal, args)
     uvicorn.run(app, host=args.host, port=args.port, ssl_certfile=args.tls_cert, ssl_keyfile=args.tls_key,
-                ws="websockets", log_level="warning", timeout_graceful_shutdown=5)
+                ws="websockets-sansio", log_level="warning", timeout_graceful_shutdown=5)
     return 0
 
 

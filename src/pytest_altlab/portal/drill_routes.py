@@ -12,7 +12,7 @@ from starlette.routing import BaseRoute, Route
 from .app import Portal, _one_at_a_time, deny, guarded, portal_of
 from .auth import Session
 
-__all__ = ["routes", "idle_reaper"]
+__all__ = ["routes", "idle_reaper", "reap_idle"]
 
 
 async def _lab(request: Request) -> str:
@@ -71,19 +71,25 @@ async def _close_lab(p: Portal, who: str, lab: str, why: str) -> None:
 
 
 async def idle_reaper(p: Portal, every: float = 60.0) -> None:
-    """Stop the labs of learners who have had no terminal open for `idle_minutes` (abandoned labs cost RAM)."""
     while True:
         await asyncio.sleep(every)
-        now = time.time()
-        for who, seen in list(p.seen.items()):
-            if p.hub.of_owner(who) and any(s.writers for s in p.hub.of_owner(who)):
-                p.seen[who] = now
-                continue
-            if now - seen > p.idle_minutes * 60:
-                for lab, _ in await p.call(p.engine._drill_labs, who):
-                    await _close_lab(p, who, lab, "stopped after a long idle time")
-                    await p.call(p.engine.stop_drill, who, lab)
-                p.seen.pop(who, None)
+        await reap_idle(p)
+
+
+async def reap_idle(p: Portal) -> list[str]:
+    """Stop the labs of learners who have had no terminal open for `idle_minutes` (abandoned labs cost RAM)."""
+    now, stopped = time.time(), []
+    for who, seen in list(p.seen.items()):
+        if any(s.writers for s in p.hub.of_owner(who)):
+            p.seen[who] = now
+            continue
+        if now - seen > p.idle_minutes * 60:
+            for lab, _ in await p.call(p.engine._drill_labs, who):
+                await _close_lab(p, who, lab, "stopped after a long idle time")
+                await p.call(p.engine.stop_drill, who, lab)
+                stopped.append(f"{who}/{lab}")
+            p.seen.pop(who, None)
+    return stopped
 
 
 def routes() -> list[BaseRoute]:

@@ -40,15 +40,17 @@ class LabView:
     hints: tuple[tuple[str, float], ...]  # (text, cost); drills only
 
 
-_SHELL = re.compile(r"`altlab(?: --lab-dir \S+)* shell [^`]*`")
-_GRADE = re.compile(r"`altlab(?: --lab-dir \S+)* grade [^`]*`")
-_RESTART = re.compile(r"`altlab(?: --lab-dir \S+)* restart [^`]*`")
+_SHELL = re.compile(r"`altlab(?:\s+--lab-dir\s+\S+)*\s+shell\s[^`]*`")
+_GRADE = re.compile(r"`altlab(?:\s+--lab-dir\s+\S+)*\s+grade\s[^`]*`")
+_RESTART = re.compile(r"`altlab(?:\s+--lab-dir\s+\S+)*\s+restart\s[^`]*`")
+_STATUS = re.compile(r"`altlab(?:\s+--lab-dir\s+\S+)*\s+status\s[^`]*`")
 
 
 def task_for_portal(text: str, exam: bool) -> str:
     """The task sheet speaks of the portal's controls instead of the CLI the candidate does not have."""
     text = _SHELL.sub("the terminal tabs above", text)
     text = _GRADE.sub("the **Check** button" if exam else "the **Check my work** button", text)
+    text = _STATUS.sub("the terminal (inside the container the services listen on their usual ports)", text)
     return _RESTART.sub("the **Restart services** button", text)
 
 
@@ -260,7 +262,7 @@ class Engine:
         return [(lab, learner_instance(who)) for lab in learner.get("labs", [])]
 
     def lab_ids(self) -> list[tuple[str, str]]:
-        return [(m.id, m.title) for m in self.catalog.all() if not m.id.startswith("probe") or self.lab_dirs]
+        return [(m.id, m.title) for m in self.catalog.all()]
 
     def start_drill(self, who: str, lab: str, quota: int) -> dict[str, Any]:
         mine = [x for x, _ in self._drill_labs(who)]

@@ -239,7 +239,8 @@ class TerminalHub:
         if self._by_key.get(s.key) == s.id:
             del self._by_key[s.key]
         if self._loop is not None:
-            self._loop.call_soon_threadsafe(self._broadcast, s, None)
+            with contextlib.suppress(RuntimeError):  # the loop is gone: the server is stopping anyway
+                self._loop.call_soon_threadsafe(self._broadcast, s, None)
 
     def _pump(self, s: Session) -> None:
         """Reader thread: the process's output into the replay buffer, the recording and every queue."""
@@ -250,7 +251,10 @@ class TerminalHub:
             if s.recorder:
                 s.recorder.output(data)
             assert self._loop is not None
-            self._loop.call_soon_threadsafe(self._feed, s, data)
+            try:
+                self._loop.call_soon_threadsafe(self._feed, s, data)
+            except RuntimeError:
+                break
         self._end(s, s.reason or "the shell ended")
 
     def _feed(self, s: Session, data: bytes) -> None:

@@ -64,6 +64,7 @@ function renderResult(doc) {
       `${c.look ? `<div class="look">look at: ${esc(c.look)}</div>` : ""}</li>`).join("") + "</ul>").join("");
   box.innerHTML = `<h2>Score: <span id="score">${doc.percent}%</span> <span class="muted">(pass mark ${doc.pass_mark}%)` +
     `</span></h2>${rows}` + (me.mode === "exam" ? `<p class="muted small">Some checks are hidden until the final grading.</p>` : "");
+  box.scrollIntoView({behavior: "smooth", block: "start"});
 }
 
 function esc(s) { const d = document.createElement("div"); d.textContent = String(s ?? ""); return d.innerHTML; }
@@ -86,7 +87,7 @@ function setClosed(reason) {
   if (!reason || closed) return;
   closed = reason;
   $("closed").hidden = false; $("closed").textContent = reason.charAt(0).toUpperCase() + reason.slice(1) + ".";
-  $("check").disabled = true; $("finish").disabled = true;
+  $("check").disabled = true; $("finish").disabled = true; $("restart").disabled = true;
 }
 
 function renderDrillbar() {
@@ -136,6 +137,8 @@ function broadcasts(list) {
 }
 
 $("check").onclick = check;
+$("restart").onclick = () => current && confirm(`Restart the services of ${current.title}? Open shells end; press Enter in a tab for a new one.`) &&
+  busy($("restart"), api("/api/restart-services", {lab: current.id}).then(() => { $("restart").textContent = "Restarted ✔"; setTimeout(() => { $("restart").textContent = "Restart services"; }, 4000); }));
 $("finish").onclick = finish;
 $("sr").checked = localStorage.getItem("altlab-sr") === "1";
 $("sr").onchange = () => {

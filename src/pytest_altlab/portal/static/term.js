@@ -8,7 +8,7 @@ function openTerminal(el, url, opts) {
   const fit = new FitAddon.FitAddon();
   term.loadAddon(fit);
   term.open(el);
-  let ws = null, ended = false, tries = 0;
+  let ws = null, ended = false, tries = 0, waitingForEnter = false;
   const send = (m) => { if (ws && ws.readyState === 1) ws.send(JSON.stringify(m)); };
   function connect() {
     try { fit.fit(); } catch (e) { /* hidden tab: fitted when shown */ }
@@ -19,8 +19,13 @@ function openTerminal(el, url, opts) {
     ws.onmessage = (ev) => {
       if (typeof ev.data !== "string") { term.write(new Uint8Array(ev.data)); return; }
       const m = JSON.parse(ev.data);
-      if (m.t === "closed") { ended = true; term.write(`\r\n\x1b[33m[${m.reason}]\x1b[0m\r\n`);
-                              opts.onState && opts.onState("closed", m.reason); }
+      if (m.t === "closed") {
+        ended = true;
+        const again = !opts.readonly && m.reason === "the shell ended";  // exit, or a service restart
+        term.write(`\r\n\x1b[33m[${m.reason}${again ? ": press Enter for a new shell" : ""}]\x1b[0m\r\n`);
+        opts.onState && opts.onState("closed", m.reason);
+        if (again) waitingForEnter = true;
+      }
     };
     ws.onclose = () => {
       if (ended) return;
@@ -30,7 +35,10 @@ function openTerminal(el, url, opts) {
       setTimeout(connect, Math.min(5000, 500 * tries));
     };
   }
-  if (!opts.readonly) term.onData((d) => send({t: "i", d}));
+  if (!opts.readonly) term.onData((d) => {
+    if (waitingForEnter) { if (d === "\r") { waitingForEnter = false; ended = false; tries = 0; connect(); } return; }
+    send({t: "i", d});
+  });
   term.onResize(({cols, rows}) => send({t: "r", c: cols, r: rows}));
   window.addEventListener("resize", () => { if (el.offsetParent) fit.fit(); });
   connect();
