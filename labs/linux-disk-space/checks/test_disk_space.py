@@ -142,7 +142,8 @@ def test_rotation_runs_hourly(systemd):
                        "read logrotate.timer")
     state = dict(line.split("=", 1) for line in props.splitlines() if "=" in line)
     assert (state.get("UnitFileState"), state.get("ActiveState")) == ("enabled", "active"), (
-        f"expected {LOGROTATE_TIMER} enabled and active; it is {state.get('UnitFileState')}, {state.get('ActiveState')}")
+        f"expected {LOGROTATE_TIMER} enabled and active; "
+        f"it is {state.get('UnitFileState')}, {state.get('ActiveState')}")
     specs = re.findall(r"OnCalendar=(\S+ \S+)", props)
     hourly = [s for s in specs if s.split(" ")[1].split(":")[0] == "*" or "/" in s.split(" ")[1].split(":")[0]]
     assert hourly, (
