@@ -45,7 +45,8 @@ copying /srv/log/a.log to /srv/log/a.log.1
 truncating /srv/log/a.log
 compressing log with: /bin/gzip
 
-rotating pattern: /srv/log/*.txt  daily (2 rotations), old logs are removed
+rotating pattern: /srv/log/*.txt after 1 days empty log files are rotated, log files >= 2097152 are rotated \
+earlier, (2 rotations), old logs are removed
 considering log /srv/log/b.txt
 renaming /srv/log/b.txt to /srv/log/b.txt.1
 considering log /srv/log/c.txt
@@ -57,7 +58,7 @@ def test_logrotate_debug_output_parses_per_log() -> None:
     assert sorted(logs) == ["/srv/log/a.log", "/srv/log/b.txt", "/srv/log/c.txt"]
     a, b = logs["/srv/log/a.log"], logs["/srv/log/b.txt"]
     assert (a.size_limit, a.kept, a.compresses, a.copies_then_truncates("/srv/log/a.log")) == (1048576, 4, True, True)
-    assert (b.size_limit, b.kept, b.compresses, b.copies_then_truncates("/srv/log/b.txt")) == (None, 2, False, False)
+    assert (b.size_limit, b.kept, b.compresses, b.copies_then_truncates("/srv/log/b.txt")) == (2097152, 2, False, False)
     assert logs["/srv/log/c.txt"].kept == 2  # one pattern, several logs: each gets the pattern's rule
 
 

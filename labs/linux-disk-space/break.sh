@@ -11,7 +11,8 @@ port $PORT
 bind 0.0.0.0
 protected-mode no
 daemonize no
-logfile $LOG
+# Logs to its standard output: the unit appends that to the log file (StandardOutput=append:).
+logfile ""
 loglevel notice
 dir $PARTITION/cache
 save ""
@@ -27,6 +28,9 @@ After=network.target systemd-tmpfiles-setup.service
 User=cache
 Group=cache
 ExecStart=/usr/bin/redis-server /etc/altcraft-cache/cache.conf
+# systemd opens the log once and hands it to Redis as its output: Redis holds it open as long as it runs.
+StandardOutput=append:$LOG
+StandardError=inherit
 Restart=on-failure
 LimitNOFILE=16384
 

@@ -18,8 +18,9 @@ class Rotation:
     @property
     def size_limit(self) -> int | None:
         """The size that triggers a rotation (size / maxsize), in bytes; None when only time triggers it."""
-        m = re.search(r"(\d+) bytes", self.pattern)
-        return int(m.group(1)) if m else None
+        # `size N`: "N bytes"; `maxsize N` next to a time rule: "log files >= N are rotated earlier".
+        m = re.search(r"(\d+) bytes|log files >= (\d+) are rotated earlier", self.pattern)
+        return int(m.group(1) or m.group(2)) if m else None
 
     @property
     def kept(self) -> int | None:
