@@ -1,4 +1,4 @@
-"""The Linux-host labs (systemd service, nftables firewall): parsers, the compose networks, and grading only reads."""
+"""The Linux-host labs (service, firewall, disk, network): parsers, the compose networks, and grading only reads."""
 
 from __future__ import annotations
 
@@ -110,9 +110,21 @@ def _digest_disk(r: LabRunner) -> str:
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 
+def _digest_triage(r: LabRunner) -> str:
+    """The app host's routes (not the interfaces' own: they carry its address, which a reboot may change), its
+    rules in the kernel and on disk, its units and the answer file."""
+    ctx = r.context()
+    parts = [ctx.inspect("host")["Id"],
+             ctx.exec("host", ["sh", "-c", "ip route | grep -v 'proto kernel'; nft list ruleset; "
+                               "cat /etc/nftables.conf /root/CAUSE.txt; ls /etc/systemd/system; "
+                               "systemctl is-enabled nftables"]).stdout]
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+
 @pytest.mark.docker
 @pytest.mark.parametrize(("lab_id", "digest"), [("linux-systemd-service", _digest_service),
                                                  ("linux-firewall", _digest_firewall),
-                                                 ("linux-disk-space", _digest_disk)])
+                                                 ("linux-disk-space", _digest_disk),
+                                                 ("linux-network-triage", _digest_triage)])
 def test_grading_changes_nothing(lab_id: str, digest: object) -> None:
     assert_grading_changes_nothing(lab_id, digest)  # type: ignore[arg-type]
