@@ -46,7 +46,7 @@ def test_database_answers(lab, db_ip):
     answer = res.stdout.strip()
     why = {124: "no answer within 4 s (dropped on the way)", 7: "the connection was refused"}.get(
         res.returncode, (res.stderr or "").strip()[-160:])
-    assert answer in ("S", "N"), f"expected the database {db_ip}:{port} to answer the app host; {why or answer!r}"
+    assert answer in ("S", "N"), f"expected the database {db_ip}:{port} to answer the app host; {why or repr(answer)}"
 
 
 @pytest.mark.points(15)
