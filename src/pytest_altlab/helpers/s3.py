@@ -88,7 +88,8 @@ class S3:
         except bex.ClientError as e:
             err = e.response.get("Error", {})
             code = str(err.get("Code") or e.response.get("ResponseMetadata", {}).get("HTTPStatusCode", "?"))
-            out = Outcome(False, code, f"{code}: {err.get('Message') or 'no message'}")
+            msg = err.get('Message')
+            out = Outcome(False, code, f"{code}: {msg}" if msg else code)
         except (bex.EndpointConnectionError, bex.ConnectTimeoutError, bex.ReadTimeoutError,
                 bex.ConnectionClosedError) as e:
             out = Outcome(False, "no-answer", f"no answer from the S3 endpoint ({type(e).__name__})")
@@ -193,3 +194,20 @@ class S3:
         if out.ok:
             self.attempt(cleanup or creds, "DeleteBucket", lambda c: c.delete_bucket(Bucket=name), bucket=name)
         self.assert_refused(creds, "create_bucket", name, out)
+
+
+def env_answers(lab: LabContext, service: str, path: str) -> dict[str, str]:
+    """KEY=VALUE lines of an answer file in a container (`export`, quotes and comments allowed)."""
+    __tracebackhide__ = True
+    text = lab.read_file(service, path)
+    if text is None:
+        raise AssertionError(f"expected the answer file {path} in the '{service}' container; found no such file")
+    out = {}
+    for line in text.splitlines():
+        line = line.strip()
+        if not line or line.startswith("#") or "=" not in line:
+            continue
+        k, v = line.removeprefix("export ").split("=", 1)
+        out[k.strip()] = v.strip().strip("'\"").strip()
+    lab.record("answer-file", path=path, values=out)
+    return out
