@@ -77,6 +77,7 @@ def test_uploader_signing_settings(lab, s3, keys, uploader):
 @pytest.mark.points(10)
 @pytest.mark.persistent
 @pytest.mark.covers(4)
+@pytest.mark.depends("test_current_key_direct")
 @pytest.mark.look("the uploader user's keys (`radosgw-admin user info`)")
 def test_old_key_stays_revoked(lab, s3, keys):
     """The rotated key stays revoked"""

@@ -89,7 +89,9 @@ class Handler(BaseHTTPRequestHandler):
         log.info("PUT %s: %d bytes stored", name, len(body))
         self.reply(201, {"stored": name, "bytes": len(body)})
 
-    def log_message(self, fmt, *args):  # one line per request, on stdout with the rest
+    def log_message(self, fmt, *args):  # one line per request (not the health checks), on stdout with the rest
+        if self.path == "/health":
+            return
         log.info("%s %s", self.address_string(), fmt % args)
 
 
