@@ -9,7 +9,7 @@ from pytest_altlab.helpers.s3 import ANONYMOUS, env_answers
 @pytest.mark.points(20)
 @pytest.mark.persistent
 @pytest.mark.covers(2)
-@pytest.mark.look("the platform user's keys (`radosgw-admin user info --uid=...`) and the bucket's policy (`s3cmd info`)")
+@pytest.mark.look("the platform user's keys (`radosgw-admin user info --uid=...`); the bucket's policy (`s3cmd info`)")
 def test_platform_round_trip(lab, s3, keys):
     """The platform key puts, gets, lists and deletes objects in the files bucket"""
     s3.round_trip(keys["platform"], lab.params.bucket)

@@ -32,7 +32,8 @@ class Uploader:
             r = requests.request(method, url, data=data, timeout=30)
         except requests.RequestException as e:
             self.lab.record("http", method=method, url=url, error=type(e).__name__)
-            raise AssertionError(f"the uploader does not answer on port 8080 ({type(e).__name__}); is it running?") from None
+            raise AssertionError(
+                f"the uploader does not answer on port 8080 ({type(e).__name__}); is it running?") from None
         self.lab.record("http", method=method, url=url, status=r.status_code, body=r.text[:500])
         return r
 

@@ -22,7 +22,8 @@ def test_upload_through_uploader(lab, s3, keys, uploader):
             f"expected the uploader to store an attachment (HTTP 201); found HTTP {r.status_code}: {r.text[:300]}")
         got = s3.get(keys["root"], b, name)
         assert got.ok and got.value == body, (
-            f"the uploader said it stored '{name}' but bucket '{b}' does not hold it with the same bytes ({got.detail})")
+            f"the uploader said it stored '{name}' but bucket '{b}' does not hold it with the same bytes "
+            f"({got.detail})")
     finally:
         s3.delete(keys["root"], b, name)
 
