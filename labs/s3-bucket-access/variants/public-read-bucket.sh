@@ -1,0 +1,11 @@
+#!/bin/sh
+# Near-miss: the users' statements are added to the old policy instead of replacing it: anyone still reads.
+set -eu
+R="\"arn:aws:s3:::$BUCKET\", \"arn:aws:s3:::$BUCKET/*\""
+cat > /tmp/p.json <<JSON
+{"Version": "2012-10-17", "Statement": [
+  {"Sid": "testing-public-read", "Effect": "Allow", "Principal": "*", "Action": ["s3:GetObject", "s3:ListBucket"], "Resource": [$R]},
+  {"Effect": "Allow", "Principal": {"AWS": ["arn:aws:iam:::user/platform"]}, "Action": ["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:ListBucket"], "Resource": [$R]},
+  {"Effect": "Allow", "Principal": {"AWS": ["arn:aws:iam:::user/exports"]}, "Action": ["s3:GetObject", "s3:ListBucket"], "Resource": [$R]}]}
+JSON
+s3cmd -q setpolicy /tmp/p.json "s3://$BUCKET" && rm -f /tmp/p.json

@@ -1,0 +1,12 @@
+#!/bin/sh
+set -eu
+cat > "$CONFIG_FILE" <<INI
+[s3]
+endpoint = $ENDPOINT
+bucket = $BUCKET
+region = eu-west-1
+addressing_style = path
+signature_version = s3v4
+access_key = $ACCESS_KEY
+secret_key = $SECRET_KEY
+INI
