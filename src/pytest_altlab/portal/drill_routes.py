@@ -35,33 +35,31 @@ async def start(request: Request, sess: Session) -> Response:
     return await _one_at_a_time(p, sess.who, p.engine.start_drill, sess.who, lab, p.quota)
 
 
-@guarded("candidate")
-async def stop(request: Request, sess: Session) -> Response:
+async def _lab_action(request: Request, sess: Session, action: str, closes: str | None = None) -> Response:
+    """A learner's action on one of their own labs (stop, hint, reset): drills only, one at a time per learner;
+    `closes` ends that lab's open terminals first, saying why."""
     p = portal_of(request)
     if (r := _drills_only(p)) is not None:
         return r
     lab = await _lab(request)
-    await _close_lab(p, sess.who, lab, "you stopped this lab")
-    return await _one_at_a_time(p, sess.who, p.engine.stop_drill, sess.who, lab)
+    if closes:
+        await _close_lab(p, sess.who, lab, closes)
+    return await _one_at_a_time(p, sess.who, getattr(p.engine, action), sess.who, lab)
+
+
+@guarded("candidate")
+async def stop(request: Request, sess: Session) -> Response:
+    return await _lab_action(request, sess, "stop_drill", "you stopped this lab")
 
 
 @guarded("candidate")
 async def hint(request: Request, sess: Session) -> Response:
-    p = portal_of(request)
-    if (r := _drills_only(p)) is not None:
-        return r
-    lab = await _lab(request)
-    return await _one_at_a_time(p, sess.who, p.engine.hint, sess.who, lab)
+    return await _lab_action(request, sess, "hint")
 
 
 @guarded("candidate")
 async def reset(request: Request, sess: Session) -> Response:
-    p = portal_of(request)
-    if (r := _drills_only(p)) is not None:
-        return r
-    lab = await _lab(request)
-    await _close_lab(p, sess.who, lab, "the lab was reset: reopen the tab")
-    return await _one_at_a_time(p, sess.who, p.engine.reset, sess.who, lab)
+    return await _lab_action(request, sess, "reset", "the lab was reset: reopen the tab")
 
 
 async def _close_lab(p: Portal, who: str, lab: str, why: str) -> None:
