@@ -33,7 +33,7 @@ GENERATORS = ("password", "suffix", "hex")
 KNOWN_LAB_KEYS = {
     "schema", "id", "title", "version", "summary", "skills", "time_limit", "pass_mark",
     "flavours", "flavour_notes", "services", "parameters", "break", "solution", "hints",
-    "restart", "variants", "reset", "restart_mode",
+    "restart", "variants", "reset", "restart_mode", "check_timeout",
 }
 
 
@@ -106,6 +106,7 @@ class LabManifest:
     restart: tuple[str, ...]
     restart_mode: str  # restart: same containers; recreate: containers removed and created anew (volumes kept)
     variants: tuple[Variant, ...]
+    check_timeout: float = 120.0  # seconds per check phase before it counts as `error` (grading.timeouts)
 
     @property
     def file(self) -> Path:
@@ -231,6 +232,7 @@ def load_manifest(lab_dir: Path) -> LabManifest:
         restart=restart,
         restart_mode=_choice(v, data, "restart_mode", ("restart", "recreate"), "restart"),
         variants=_variants(v, lab_dir, data.get("variants", []), svc_names),
+        check_timeout=v.num(data, "check_timeout", "check_timeout", 1, 3600, 120),
     )
 
 

@@ -11,9 +11,10 @@ import pytest
 from .catalog import Catalog
 from .context import LabContext
 from .errors import AltlabError, LabNotRunning
-from .grading.grader import Grader, grader_key
+from .grading.grader import UNFINISHED, Grader, grader_key
 from .grading.labgrading import LabGrading, RestartOutcome
 from .grading.options import GraderOptions
+from .grading.timeouts import CheckTimer
 from .lab import LabRunner
 
 if TYPE_CHECKING:
@@ -109,12 +110,17 @@ def pytest_configure(config: pytest.Config) -> None:
         config.option.tbstyle = "no"
         config.option.reportchars = ""
     try:
+        grader.write_failed_report(UNFINISHED)  # replaced at the end; stays if this process dies
+    except OSError as e:
+        raise pytest.UsageError(f"--lab-report {report_path}: cannot be written ({e.strerror or e})") from None
+    try:
         grader.connect()
     except LabNotRunning as e:
         grader.write_failed_report(str(e))
         raise pytest.UsageError(str(e)) from None
     config.stash[grader_key] = grader
     config.pluginmanager.register(grader, "altlab-grader")
+    config.pluginmanager.register(CheckTimer(grader.limit_of), "altlab-check-timer")
 
 
 def _exam_labs(config: pytest.Config, catalog: Catalog, ref: str) -> tuple[list[LabGrading], ExamManifest]:

@@ -183,8 +183,10 @@ def cmd_exam_restart(args: argparse.Namespace) -> int:
     from ..exams.proctor import restart_candidate
 
     run = exam_run(args)
-    restart_candidate(run, args.candidate)
-    print(f"{args.candidate}: environment started again (same parameters)")
+    done = restart_candidate(run, args.candidate)
+    for lab, down in done.items():
+        print(f"{args.candidate}/{lab}: " + (f"started again (volumes kept): {', '.join(down)}" if down
+                                             else "was running: untouched"))
     return 0
 
 
