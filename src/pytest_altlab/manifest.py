@@ -10,9 +10,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from .errors import ManifestError
+from .validation import Fields as _V
+from .validation import lab_check_ids, read_yaml, step_inside
 
 __all__ = [
     "FLAVOURS",
@@ -106,6 +105,7 @@ class LabManifest:
     restart: tuple[str, ...]
     restart_mode: str  # restart: same containers; recreate: containers removed and created anew (volumes kept)
     variants: tuple[Variant, ...]
+    check_ids: frozenset[str] = frozenset()  # the test function names in checks/test_*.py
     check_timeout: float = 120.0  # seconds per check phase before it counts as `error` (grading.timeouts)
 
     @property
@@ -130,65 +130,11 @@ class LabManifest:
         return dict(self.flavour_notes).get(flavour)
 
 
-class _V:
-    """Field validator bound to one file, so every error carries the file name."""
-
-    def __init__(self, file: Path) -> None:
-        self.file = str(file)
-
-    def fail(self, fld: str, value: object, expected: str) -> ManifestError:
-        return ManifestError(self.file, fld, value, expected)
-
-    def str_(self, data: dict[str, Any], key: str, fld: str, *, default: str | None = None,
-             pattern: re.Pattern[str] | None = None, expected: str = "a non-empty string") -> str:
-        if key not in data:
-            if default is not None:
-                return default
-            raise self.fail(fld, None, expected + " (the field is required)")
-        v = data[key]
-        if not isinstance(v, str) or not v.strip() or (pattern and not pattern.match(v)):
-            raise self.fail(fld, v, expected)
-        return v
-
-    def num(self, data: dict[str, Any], key: str, fld: str, lo: float, hi: float, default: float) -> float:
-        v = data.get(key, default)
-        if isinstance(v, bool) or not isinstance(v, (int, float)) or not lo <= v <= hi:
-            raise self.fail(fld, v, f"a number from {lo:g} to {hi:g}")
-        return float(v)
-
-    def mapping(self, v: object, fld: str) -> dict[str, Any]:
-        if not isinstance(v, dict):
-            raise self.fail(fld, v, "a mapping (key: value)")
-        return v
-
-    def str_list(self, v: object, fld: str, allowed: tuple[str, ...] | None = None) -> tuple[str, ...]:
-        if isinstance(v, str):
-            v = [v]
-        if not isinstance(v, list) or not all(isinstance(x, str) and x for x in v):
-            raise self.fail(fld, v, "a list of strings")
-        if allowed:
-            for i, x in enumerate(v):
-                if x not in allowed:
-                    raise self.fail(f"{fld}[{i}]", x, "one of " + ", ".join(allowed))
-        return tuple(v)
-
-
 def load_manifest(lab_dir: Path) -> LabManifest:
     """Read and validate `lab_dir/lab.yaml`."""
     file = lab_dir / "lab.yaml"
     v = _V(file)
-    try:
-        raw = yaml.safe_load(file.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise v.fail("(file)", str(file), "a lab.yaml in every lab folder") from None
-    except yaml.YAMLError as e:
-        mark = getattr(e, "problem_mark", None)
-        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "?"
-        raise v.fail("(yaml)", where, f"valid YAML ({getattr(e, 'problem', e)})") from None
-    data = v.mapping(raw, "(top level)")
-    unknown = sorted(set(data) - KNOWN_LAB_KEYS)
-    if unknown:
-        raise v.fail(unknown[0], data[unknown[0]], "one of the known fields: " + ", ".join(sorted(KNOWN_LAB_KEYS)))
+    data = v.keys(v.mapping(read_yaml(file, v.fail), "(top level)"), KNOWN_LAB_KEYS)
     schema = data.get("schema", 1)
     if schema != 1:
         raise v.fail("schema", schema, "1 (the only lab.yaml format this version reads)")
@@ -204,6 +150,9 @@ def load_manifest(lab_dir: Path) -> LabManifest:
     svc_names = tuple(s.name for s in services)
     params = _params(v, data.get("parameters", {}))
     flavours = v.str_list(data.get("flavours", list(FLAVOURS)), "flavours", FLAVOURS)
+    if not flavours:
+        raise v.fail("flavours", data.get("flavours"), "at least one of " + ", ".join(FLAVOURS))
+    check_ids = lab_check_ids(lab_dir / "checks", v.fail)
     notes = v.mapping(data.get("flavour_notes", {}), "flavour_notes")
     for k, n in notes.items():
         if k not in FLAVOURS:
@@ -231,7 +180,8 @@ def load_manifest(lab_dir: Path) -> LabManifest:
         hints=_hints(v, data.get("hints", [])),
         restart=restart,
         restart_mode=_choice(v, data, "restart_mode", ("restart", "recreate"), "restart"),
-        variants=_variants(v, lab_dir, data.get("variants", []), svc_names),
+        variants=_variants(v, lab_dir, data.get("variants", []), svc_names, check_ids),
+        check_ids=check_ids,
         check_timeout=v.num(data, "check_timeout", "check_timeout", 1, 3600, 120),
     )
 
@@ -253,7 +203,8 @@ def _services(v: _V, raw: object) -> tuple[ServiceSpec, ...]:
     for name, spec in m.items():
         if not isinstance(name, str) or not re.match(r"^[a-z][a-z0-9-]*$", name):
             raise v.fail(f"services.{name}", name, "a lowercase service name")
-        spec = v.mapping(spec if spec is not None else {}, f"services.{name}")
+        spec = v.keys(v.mapping(spec if spec is not None else {}, f"services.{name}"), ("use", "compose"),
+                      f"services.{name}")
         use = v.str_(spec, "use", f"services.{name}.use", default=name,
                      pattern=re.compile(r"^[a-z][a-z0-9-]*$"), expected="the name of a file compose/<name>.yaml")
         compose = v.mapping(spec.get("compose", {}), f"services.{name}.compose")
@@ -269,6 +220,7 @@ def _params(v: _V, raw: object) -> tuple[ParamSpec, ...]:
             raise v.fail(fld, name, "a lowercase identifier (letters, digits, _)")
         if not isinstance(spec, dict):
             spec = {"default": spec}
+        v.keys(spec, ("default", "secret", "generate", "length", "description"), fld)
         default = spec.get("default")
         if default is not None and not isinstance(default, (str, int, float)):
             raise v.fail(f"{fld}.default", default, "a string or number")
@@ -295,11 +247,9 @@ def _steps(v: _V, lab_dir: Path, raw: object, fld: str, services: tuple[str, ...
         f = f"{fld}[{i}]" if isinstance(raw, list) else fld
         if isinstance(item, str):
             item = {"run": item}
-        item = v.mapping(item, f)
+        item = v.keys(v.mapping(item, f), ("run", "service", "user"), f)
         run = v.str_(item, "run", f"{f}.run", expected="a script path relative to the lab folder")
-        path = lab_dir / run
-        if not path.is_file():
-            raise v.fail(f"{f}.run", run, f"an existing file in {lab_dir}")
+        path = step_inside(lab_dir, run, v.fail, f"{f}.run")
         if path.suffix == ".py":
             service = None
             if "service" in item:
@@ -324,20 +274,21 @@ def _hints(v: _V, raw: object) -> tuple[Hint, ...]:
     for i, h in enumerate(raw):
         if isinstance(h, str):
             h = {"text": h}
-        h = v.mapping(h, f"hints[{i}]")
+        h = v.keys(v.mapping(h, f"hints[{i}]"), ("text", "cost"), f"hints[{i}]")
         text = v.str_(h, "text", f"hints[{i}].text")
         out.append(Hint(text=text, cost=v.num(h, "cost", f"hints[{i}].cost", 0, 1000, 0)))
     return tuple(out)
 
 
-def _variants(v: _V, lab_dir: Path, raw: object, services: tuple[str, ...]) -> tuple[Variant, ...]:
+def _variants(v: _V, lab_dir: Path, raw: object, services: tuple[str, ...],
+              check_ids: frozenset[str]) -> tuple[Variant, ...]:
     if not isinstance(raw, list):
         raise v.fail("variants", raw, "a list of near-miss / alternative fixes")
     out = []
     seen = set()
     for i, item in enumerate(raw):
         f = f"variants[{i}]"
-        item = v.mapping(item, f)
+        item = v.keys(v.mapping(item, f), ("id", "kind", "description", "run", "must_fail", "persistence"), f)
         vid = v.str_(item, "id", f"{f}.id", pattern=ID_RE, expected="a lowercase id")
         if vid in seen:
             raise v.fail(f"{f}.id", vid, "an id not used by another variant")
@@ -348,6 +299,9 @@ def _variants(v: _V, lab_dir: Path, raw: object, services: tuple[str, ...]) -> t
         must_fail = v.str_list(item.get("must_fail", []), f"{f}.must_fail") if item.get("must_fail") else ()
         if kind == "near-miss" and not must_fail:
             raise v.fail(f"{f}.must_fail", None, "the check ids this near-miss must fail")
+        for j, cid in enumerate(must_fail):
+            if not is_check(cid, check_ids):
+                raise v.fail(f"{f}.must_fail[{j}]", cid, check_hint(cid, check_ids))
         persistence = item.get("persistence", True)
         if not isinstance(persistence, bool):
             raise v.fail(f"{f}.persistence", persistence, "true or false")
@@ -357,6 +311,18 @@ def _variants(v: _V, lab_dir: Path, raw: object, services: tuple[str, ...]) -> t
             must_fail=must_fail, persistence=persistence,
         ))
     return tuple(out)
+
+
+def is_check(cid: str, check_ids: frozenset[str]) -> bool:
+    """A check id as the report names it: a test function, maybe with its parameters (`test_x[a]`)."""
+    return cid.split("[", 1)[0] in check_ids
+
+
+def check_hint(cid: str, check_ids: frozenset[str]) -> str:
+    import difflib
+
+    close = difflib.get_close_matches(cid, sorted(check_ids), n=1)
+    return (f"did you mean '{close[0]}'? " if close else "") + "a check of the lab: " + ", ".join(sorted(check_ids))
 
 
 # --- parameters ----------------------------------------------------------------------------

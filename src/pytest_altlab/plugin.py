@@ -54,7 +54,7 @@ def pytest_load_initial_conftests(early_config: pytest.Config, parser: pytest.Pa
     """Grading is hermetic: only the lab's own conftest.py files load, never those around the caller."""
     ns = early_config.known_args_namespace
     lab_id, exam_ref = getattr(ns, "lab", None), getattr(ns, "exam", None)
-    if not lab_id and not exam_ref:
+    if not lab_id and not exam_ref:  # `--lab ''` is refused in pytest_configure
         return
     try:
         catalog = Catalog([Path(p) for p in getattr(ns, "lab_dir", None) or []])
@@ -77,6 +77,9 @@ def pytest_configure(config: pytest.Config) -> None:
     for m in MARKERS:
         config.addinivalue_line("markers", m)
     lab_id, exam_ref = config.getoption("lab"), config.getoption("exam")
+    for opt, value in (("--lab", lab_id), ("--exam", exam_ref), ("--candidate", config.getoption("candidate"))):
+        if value is not None and not value.strip():  # never a plain pytest session run by mistake
+            raise pytest.UsageError(f"{opt} needs a value: {opt} {'ID' if opt != '--exam' else 'EXAM'}")
     if not lab_id and not exam_ref:
         return
     report_path = config.getoption("lab_report")

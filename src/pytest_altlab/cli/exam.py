@@ -194,9 +194,17 @@ def cmd_exam_verify_report(args: argparse.Namespace) -> int:
     from ..exams.proctor import verify_report
 
     if args.key_file:
-        key = Path(args.key_file).read_bytes()
+        try:
+            key = Path(args.key_file).read_bytes()
+        except OSError as e:
+            raise AltlabError(f"--key-file {args.key_file}: cannot be read ({e.strerror or e})",
+                              hint="the exam's key is ALTLAB_HOME/exams/EXAM/key on the proctor's host") from None
     else:
-        key = exam_run(args).key()
+        run = exam_run(args)
+        run.require()  # "has not been started on this host", not a missing key file
+        key = run.key()
+    if not Path(args.report).exists():
+        raise AltlabError(f"report '{args.report}' does not exist", hint="a bundle folder or its report.json")
     problems = verify_report(Path(args.report), key)
     if problems:
         for p in problems:

@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..errors import AltlabError, LabNotRunning
+from ..errors import AltlabError, LabNotRunning, ManifestError
 from .options import lab_catalog, lab_runner, parse_ports
 from .output import console, err, print_access
 
@@ -42,6 +42,9 @@ def cmd_list(args: argparse.Namespace) -> int:
         tested = "\n".join(f"{f}: {'ok' if ok else 'FAILED'} {at[:16]} ({secs:.0f}s)"
                            for f, (ok, at, secs) in sorted(runs.items())) or "never"
         t.add_row(m.id, m.title, ", ".join(s.name for s in m.services), str(m.time_limit), _points(m), flav, tested)
+    for e in broken:  # listed, with the reason, so a broken lab is seen (and hides no other)
+        folder = Path(e.file).parent.name if isinstance(e, ManifestError) else "?"
+        t.add_row(f"{folder} BROKEN", e.message.rsplit(": field ", 1)[-1][:300], "", "", "", "", "")
     con = console()
     con.print(t)
     for n in notes:

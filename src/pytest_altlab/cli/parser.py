@@ -164,6 +164,12 @@ EXAM_COMMANDS: dict[str, tuple[str, str, Adder]] = {
 }
 
 
+def _lab_dir_here(p: argparse.ArgumentParser) -> None:
+    """--lab-dir also after the command (`altlab list --lab-dir X`); main() merges it with the global one."""
+    p.add_argument("--lab-dir", dest="sub_lab_dir", action="append", default=argparse.SUPPRESS,
+                   help="a folder of your own labs (repeatable)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="altlab", description="Start, grade and self-test hands-on labs.")
     p.add_argument("--lab-dir", action="append", default=[], help="a folder of your own labs (repeatable)")
@@ -173,6 +179,8 @@ def build_parser() -> argparse.ArgumentParser:
         if takes_lab:
             add_instance(sp)
         add(sp)
+        if name != "images":
+            _lab_dir_here(sp)
         if runs:
             sp.set_defaults(fn=runs)
     ex = sub.add_parser("exam", help="proctored exams: many candidates, signed reports")
@@ -182,5 +190,6 @@ def build_parser() -> argparse.ArgumentParser:
         if name not in ("list", "verify-report"):
             sp.add_argument("exam")
         add(sp)
+        _lab_dir_here(sp)
         sp.set_defaults(fn=runs)
     return p

@@ -37,7 +37,12 @@ def verify_bundle(folder: Path, key: bytes) -> list[str]:
     sig_file = folder / SIGNATURE_FILE
     if not sig_file.is_file():
         return [f"{sig_file} is missing: the bundle was never signed or the signature was removed"]
-    sig = json.loads(sig_file.read_text())
+    try:
+        sig = json.loads(sig_file.read_text(encoding="utf-8"))
+        if not isinstance(sig, dict):
+            raise ValueError("not an object")
+    except ValueError:  # also UnicodeDecodeError
+        return [f"{sig_file} is not a signature file (not the JSON object altlab writes)"]
     body = {k: sig.get(k) for k in ("alg", "key_id", "files")}
     problems = []
     want = hmac.new(key, canonical(body), hashlib.sha256).hexdigest()
