@@ -106,8 +106,10 @@ class Grader:
         for item in items:
             lg = self._lab(item)
             mark = item.get_closest_marker("points")
-            if mark is None or not mark.args or not isinstance(mark.args[0], (int, float)):
-                raise pytest.UsageError(f"{item.nodeid}: every check needs @pytest.mark.points(n)")
+            if mark is None or not mark.args or isinstance(mark.args[0], bool) \
+                    or not isinstance(mark.args[0], (int, float)) or not 0 <= mark.args[0] < float("inf"):
+                raise pytest.UsageError(f"{item.nodeid}: every check needs @pytest.mark.points(n), "
+                                        "n a finite number >= 0")
             cid = _check_id(item)
             item.user_properties += [("lab", lg.id), ("check_id", cid), ("points", mark.args[0])]
             if item.get_closest_marker(AFTER_RESTART):

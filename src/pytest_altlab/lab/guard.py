@@ -31,7 +31,9 @@ class InstanceBusy(AltlabError):
     """Another process holds the instance's lock (starting, stopping, resetting it)."""
 
     def __init__(self, lab_id: str, instance: str, holder: str) -> None:
-        super().__init__(f"lab '{lab_id}' (instance '{instance}') is being {holder} by another process",
+        action, _, pid = holder.rpartition(" ") if holder[-1:].isdigit() else (holder, "", "")
+        super().__init__(f"lab '{lab_id}' (instance '{instance}') is being {action} by another process"
+                         + (f" (pid {pid})" if pid else ""),
                          hint="wait for it to finish, then run your command again")
 
 
@@ -85,7 +87,7 @@ def instance_lock(folder: Path, lab_id: str, instance: str, action: str) -> Iter
             holder = os.pread(fd, 200, 0).decode(errors="replace").strip() or "changed"
             raise InstanceBusy(lab_id, instance, holder) from None
         os.ftruncate(fd, 0)
-        os.pwrite(fd, f"{action} (pid {os.getpid()})".encode(), 0)
+        os.pwrite(fd, f"{action} {os.getpid()}".encode(), 0)
         with _held_guard:
             _held[str(path)] = me
         try:
