@@ -76,3 +76,24 @@ def test_a_report_path_that_cannot_be_written_is_one_line(hang_lab: None) -> Non
     res = altlab(*L, "grade", "hang", "--instance", "limits", "--report", "/proc/x.json")
     assert res.returncode != 0 and "cannot be written" in res.stdout + res.stderr
     assert "INTERNALERROR" not in res.stdout + res.stderr
+
+
+def test_an_exam_bundle_carries_no_secret(tmp_path: Path) -> None:
+    exam = tmp_path / "hang-exam.yaml"
+    exam.write_text("id: hang-exam\ntitle: Hang exam (tests only)\ntime_limit: 30\nlabs: [hang]\n")
+    home = {"ALTLAB_HOME": str(tmp_path / "home")}
+    try:
+        res = altlab(*L, "exam", "start", str(exam), "--candidates", "zed", env=home)
+        assert res.returncode == 0, res.stderr
+        res = altlab(*L, "exam", "grade", str(exam), "--candidates", "zed", env=home, timeout=300)
+        assert res.returncode == 0 and SECRET not in res.stdout + res.stderr, res.stdout + res.stderr
+        bundle = tmp_path / "home" / "exams" / "hang-exam" / "reports" / "zed" / "attempt-1"
+        for name in ("report.json", "junit.xml", "results.json", "report.html"):
+            text = (bundle / name).read_text()
+            assert SECRET not in text, name
+        assert "password=***" in (bundle / "junit.xml").read_text()
+        assert "timed out after 2 s" in (bundle / "report.json").read_text()
+        dump = "\n".join(sqlite3.connect(tmp_path / "home" / "altlab.sqlite3").iterdump())
+        assert "hang-exam" in dump and SECRET not in dump
+    finally:
+        altlab(*L, "exam", "stop", str(exam), env=home)

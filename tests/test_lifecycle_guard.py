@@ -155,3 +155,28 @@ def test_grading_a_killed_start_says_so_and_then_start_works() -> None:
     assert grade.returncode == 1, grade.stdout + grade.stderr
     assert altlab(*L, "stop", "probe", "--instance", inst).returncode == 0
     assert leftovers(project) == NOTHING
+
+
+@pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGINT], ids=["kill", "int"])
+def test_a_start_killed_during_its_break_step(sig: int) -> None:
+    inst = f"break-{sig}"
+    project = project_name("hang", inst)
+
+    def breaking() -> bool:
+        return subprocess.run(["docker", "exec", f"{project}-box-1", "test", "-f", "/tmp/breaking"],
+                              capture_output=True).returncode == 0
+
+    proc = subprocess.Popen([sys.executable, "-m", "pytest_altlab.cli", *L, "start", "hang", "--instance", inst],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and proc.poll() is None and not breaking():
+        time.sleep(0.1)
+    assert proc.poll() is None, "the start ended before its break step could be interrupted"
+    os.killpg(proc.pid, sig)
+    proc.wait(timeout=120)
+    grade = altlab(*L, "grade", "hang", "--instance", inst)
+    assert grade.returncode == 2 and "not running" in grade.stderr, grade.stdout + grade.stderr
+    assert leftovers(project) == NOTHING, "never a running lab without its break step"
+    assert altlab(*L, "start", "hang", "--instance", inst).returncode == 0
+    assert altlab(*L, "stop", "hang", "--instance", inst).returncode == 0
+    assert leftovers(project) == NOTHING
