@@ -9,6 +9,7 @@ import copy
 import math
 import os
 import shutil
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -293,6 +294,7 @@ for argv, words in (
     (["exam", "start", EXAM], "no candidates given"),
     (["exam", "start", EXAM, "--candidates-file", "/nonexistent/c.txt"], "cannot be read"),
     (["exam", "start", EXAM, "--candidates-file", "/"], "cannot be read"),
+    (["exam", "start", EXAM, "--candidates-file", sys.executable], "cannot be read"),
     (["exam", "grade", EXAM, "--candidates", "ghost"], "has not been started"),
     (["exam", "status", EXAM], "has not been started"),
     (["exam", "sheet", EXAM, "ghost"], "has not been started"),

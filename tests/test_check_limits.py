@@ -97,3 +97,20 @@ def test_an_exam_bundle_carries_no_secret(tmp_path: Path) -> None:
         assert "hang-exam" in dump and SECRET not in dump
     finally:
         altlab(*L, "exam", "stop", str(exam), env=home)
+
+
+def test_an_exam_grading_whose_pytest_dies_still_bundles_a_failed_report(tmp_path: Path) -> None:
+    exam = tmp_path / "hang-exam.yaml"
+    exam.write_text("id: hang-exam\ntitle: Hang exam (tests only)\ntime_limit: 30\nlabs: [hang]\n")
+    home = {"ALTLAB_HOME": str(tmp_path / "home")}
+    try:
+        assert altlab(*L, "exam", "start", str(exam), "--candidates", "ann", env=home).returncode == 0
+        res = altlab(*L, "exam", "grade", str(exam), "--candidates", "ann", env={**home, "HANG_EXIT": "1"},
+                     timeout=300)
+        assert "Traceback" not in res.stderr
+        assert res.returncode == 1 and "ann: grading failed (attempt 1, bundled)" in res.stdout, res.stdout
+        doc = json.loads((tmp_path / "home" / "exams" / "hang-exam" / "reports" / "ann" / "attempt-1" /
+                          "report.json").read_text())
+        assert doc["passed"] is False and "did not finish" in doc["error"] and "exit code 3" in doc["error"], doc
+    finally:
+        altlab(*L, "exam", "stop", str(exam), env=home)

@@ -150,14 +150,16 @@ def cmd_exam_grade(args: argparse.Namespace) -> int:
     result = grade_candidates(run, names, final=args.final, parallel=args.parallel,
                               progress=lambda c, s: err(f"[{c}] {s}"))
     for c, doc in sorted(result.items()):
-        if isinstance(doc, dict):
+        if isinstance(doc, dict) and doc.get("error"):  # bundled and signed, but not a clean grading
+            print(f"{c}: grading failed (attempt {doc['attempt']}, bundled): {doc['error']}")
+        elif isinstance(doc, dict):
             late = " (after the time limit: does not replace the result in time)" if doc.get("after_deadline") else ""
             print(f"{c}: {doc['percent']:g}% {'PASSED' if doc['passed'] else 'NOT PASSED'} "
                   f"(attempt {doc['attempt']}){late}")
         else:
             print(f"{c}: grading failed: {doc}")
     print(f"room: {run.dir / 'room.html'} and {run.dir / 'room.csv'}")
-    return 0 if all(isinstance(d, dict) for d in result.values()) else 1
+    return 0 if all(isinstance(d, dict) and not d.get("error") for d in result.values()) else 1
 
 
 def cmd_exam_proctor(args: argparse.Namespace) -> int:
