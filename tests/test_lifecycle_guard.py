@@ -62,6 +62,11 @@ def test_a_stopped_lab_is_told_apart_and_keeps_the_work(how: str) -> None:
         fresh = altlab(*L, "start", "probe", "--instance", inst, "--fresh")
         assert fresh.returncode == 0, fresh.stderr
         assert read_work(inst) == "", "--fresh starts from nothing"
+        write_work(inst)
+        subprocess.run(["docker", how, box(project)], capture_output=True, check=True)
+        reset = altlab(*L, "reset", "probe", "--instance", inst)
+        assert reset.returncode == 0 and "fresh start" in reset.stdout, reset.stdout + reset.stderr
+        assert read_work(inst) == "", "reset is the other explicit way to discard the work"
     finally:
         altlab(*L, "stop", "probe", "--instance", inst)
     assert leftovers(project) == NOTHING

@@ -202,9 +202,16 @@ class LabRunner:
             return self._reset(timeout)
 
     def _reset(self, timeout: float) -> tuple[LabContext, str]:
-        st = self.running_state()
+        self.recover()
         m = self.manifest
-        if m.reset_steps:
+        try:
+            st = self.running_state()
+            in_place = bool(m.reset_steps)
+        except LabStopped:  # a reset is the explicit request to discard the work: a stopped lab starts afresh
+            stopped = self.state()
+            assert stopped is not None
+            st, in_place = stopped, False
+        if in_place:
             ctx = LabContext(m, st, self.backend(st))
             st.phase = "starting"  # killed half-way: the next command clears it (a reset discards the work anyway)
             st.save()
