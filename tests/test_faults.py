@@ -90,3 +90,32 @@ def test_a_stop_while_another_process_starts_is_refused_not_raced() -> None:
     finally:
         altlab(*L, "stop", "probe", "--instance", inst)
     assert leftovers(project) == NOTHING
+
+
+def test_a_paused_candidate_is_down_and_restart_candidate_unpauses_only_them(tmp_path: Path) -> None:
+    exam = str(Path(__file__).parent / "exams" / "probe-exam.yaml")
+    home = {"ALTLAB_HOME": str(tmp_path / "home")}
+    try:
+        assert altlab(*L, "exam", "start", exam, "--candidates", "pia,quin", env=home).returncode == 0
+        os.environ["ALTLAB_HOME"], old = home["ALTLAB_HOME"], os.environ["ALTLAB_HOME"]
+        try:
+            from pytest_altlab.exams.manifest import candidate_instance
+
+            pia = project_name("probe", candidate_instance("probe-exam", "pia"))
+        finally:
+            os.environ["ALTLAB_HOME"] = old
+        work = altlab(*L, "shell", "probe", "--instance", candidate_instance("probe-exam", "pia"), "--", "sh", "-c",
+                      "echo mine > /srv/work", env=home)
+        assert work.returncode == 0, work.stderr
+        subprocess.run(["docker", "pause", f"{pia}-box-1"], capture_output=True, check=True)
+        rows = {r["candidate"]: r for r in json.loads(altlab(*L, "exam", "status", exam, "--json", env=home).stdout)}
+        assert rows["pia"]["state"] == "down" and rows["quin"]["state"] == "ready"
+        res = altlab(*L, "exam", "restart-candidate", exam, "pia", env=home)
+        assert res.returncode == 0 and "pia/probe: started again (volumes kept): box" in res.stdout, res.stderr
+        back = altlab(*L, "shell", "probe", "--instance", candidate_instance("probe-exam", "pia"), "--", "cat",
+                      "/srv/work", env=home)
+        assert back.stdout.strip() == "mine", "the candidate's work survived"
+        again = altlab(*L, "exam", "restart-candidate", exam, "pia", env=home)
+        assert "pia/probe: was running: untouched" in again.stdout
+    finally:
+        altlab(*L, "exam", "stop", exam, env=home)

@@ -23,7 +23,9 @@ PROJECT_LABEL = "com.docker.compose.project"
 
 class DockerEngine(Engine):
     def running_projects(self) -> set[str]:
-        res = docker.run(["ps", "--filter", f"label=io.altlab.home={home_tag()}", "--format",
+        # status=running: a paused container is not a working environment (docker ps lists it otherwise).
+        res = docker.run(["ps", "--filter", f"label=io.altlab.home={home_tag()}", "--filter", "status=running",
+                          "--format",
                           '{{.Label "io.altlab.project"}}'])
         return set(res.stdout.split())
 

@@ -82,10 +82,14 @@ def cmd_start(args: argparse.Namespace) -> int:
 
 def cmd_status(args: argparse.Namespace) -> int:
     from ..backends import get_backend
-    from ..lab.guard import condition
+    from ..lab.guard import InstanceBusy, condition
 
     runner = lab_runner(args)
-    runner.recover()  # a start that was killed half-way: cleared, then reported as not running
+    try:
+        runner.recover()  # a start that was killed half-way: cleared, then reported as not running
+    except InstanceBusy as e:  # a start in progress: say so, it is not an error of the user's
+        print(e.message)
+        return 1
     st = runner.state()
     services = get_backend(st.backend, st.project, st.compose_file).status() if st else []
     running = any(s.state == "running" for s in services)
