@@ -98,13 +98,22 @@ def test_room_start_grade_reports_and_signatures(home: dict[str, str], monkeypat
                    f"echo {value} > /srv/answer", env=home)
         assert r.returncode == 0, r.stderr
     carol_before = container_started_at(project_of(home, "carol"))
+    alice_before = container_started_at(project_of(home, "alice"))
     res = altlab(*L, "exam", "grade", EXAM, "--candidates", "alice,bob", env=home)
     assert res.returncode == 0, res.stdout + res.stderr
-    assert "alice: 100% PASSED" in res.stdout and "bob: 0% NOT PASSED" in res.stdout
-    # grading alice and bob restarted their services, never carol's
+    # a progress grading mid-exam restarts nothing: the after-restart check waits for the final grading
+    assert "alice: 80% PASSED" in res.stdout and "bob: 0% NOT PASSED" in res.stdout
+    assert container_started_at(project_of(home, "alice")) == alice_before
+    assert container_started_at(project_of(home, "carol")) == carol_before
+    final = altlab(*L, "exam", "grade", EXAM, "--candidates", "alice", "--final", env=home)
+    assert "alice: 100% PASSED (attempt 2)" in final.stdout, final.stdout + final.stderr
+    assert container_started_at(project_of(home, "alice")) != alice_before, "the final grading restarts"
     assert container_started_at(project_of(home, "carol")) == carol_before
 
-    bundle = Path(home["ALTLAB_HOME"]) / "exams" / "probe-exam" / "reports" / "alice" / "attempt-1"
+    progress = Path(home["ALTLAB_HOME"]) / "exams" / "probe-exam" / "reports" / "alice" / "attempt-1"
+    doc = json.loads((progress / "report.json").read_text())
+    assert doc["percent"] == 80 and not doc["labs"][0]["persistence"]["ran"]
+    bundle = progress.parent / "attempt-2"
     doc = json.loads((bundle / "report.json").read_text())
     assert doc["candidate"] == "alice" and doc["percent"] == 100 and doc["labs"][0]["persistence"]["ran"]
     assert doc["image_digests"]["probe/box"].startswith("altlab/debian:trixie@sha256:")
@@ -136,12 +145,12 @@ def test_room_start_grade_reports_and_signatures(home: dict[str, str], monkeypat
 
     # re-grading adds an attempt, never overwrites; SQLite keeps them all
     assert altlab(*L, "exam", "grade", EXAM, "--candidates", "alice", env=home).returncode == 0
-    assert (bundle.parent / "attempt-2" / "report.json").is_file()
+    assert (bundle.parent / "attempt-3" / "report.json").is_file()
     from pytest_altlab.store import Store
 
     monkeypatch.setenv("ALTLAB_HOME", home["ALTLAB_HOME"])
     rows = Store().exam_attempts("probe-exam")
-    assert [(r["candidate"], r["attempt"]) for r in rows] == [("alice", 1), ("alice", 2), ("bob", 1)]
+    assert [(r["candidate"], r["attempt"]) for r in rows] == [("alice", 1), ("alice", 2), ("alice", 3), ("bob", 1)]
     room = Path(home["ALTLAB_HOME"]) / "exams" / "probe-exam" / "room.csv"
     assert room.read_text().splitlines()[0] == "candidate,probe,total %,result,graded at,final"
 
@@ -155,6 +164,7 @@ def test_dead_environment_is_shown_and_restarted_alone(home: dict[str, str]) -> 
     assert status(home)["dan"]["state"] == "down"
     res = altlab(*L, "exam", "restart-candidate", EXAM, "dan", env=home)
     assert res.returncode == 0, res.stderr
+    assert "dan/probe: started again (volumes kept): box" in res.stdout, res.stdout + res.stderr
     assert status(home)["dan"]["state"] == "ready"
     assert answer_of(home, "dan") == dan_answer, "the same parameters after a restart"
     assert container_started_at(project_of(home, "erin")) == erin_before

@@ -110,7 +110,7 @@ def test_a_good_lab_has_no_findings(tmp_path: Path) -> None:
     ({"lab_DOT_yaml": LAB_YAML.replace("{use: box}", "{use: boxx}")}, "services.box.use",
      "boxx: names no compose/<name>.yaml (hint: did you mean 'box'?"),
     ({"lab_DOT_yaml": LAB_YAML.replace("persistence: false", "persistance: false")}, "variants[0].persistance",
-     "is not valid (hint: expected a known field (did you mean 'persistence'?)"),
+     "is not valid (hint: expected a known field (did you mean 'persistence'?"),
     ({"lab_DOT_yaml": LAB_YAML.replace("{use: box}", "{use: box, compose: {privileged: true}}")},
      "services.box.compose.privileged", "runs the container privileged"),
     ({"lab_DOT_yaml": LAB_YAML.replace(
@@ -183,12 +183,13 @@ def test_exam_hidden_names_existing_checks(tmp_path: Path) -> None:
     exam.write_text("id: ex\ntitle: E\ntime_limit: 10\nlabs:\n  - {lab: good, hidden: [test_answer, test_survive]}\n")
     res = altlab("--lab-dir", str(tmp_path), "lint", "--exam", str(exam))
     assert res.returncode == 1, res.stdout + res.stderr
-    assert (f"{exam}:labs[0].hidden[1]: error: test_survive: names no check of lab good "
-            "(hint: did you mean 'test_survives'?") in res.stdout
+    # loading the exam names it already (one error, on the field), whichever rule saw it first
+    assert f"{exam}:labs[0].hidden[1]: error: " in res.stdout and "test_survive" in res.stdout
+    assert "did you mean 'test_survives'?" in res.stdout
     exam.write_text("id: ex\ntitle: E\ntime_limit: 10\nlabs:\n  - {lab: good, hiden: [test_answer]}\n")
     res = altlab("--lab-dir", str(tmp_path), "lint", "--exam", str(exam))
     assert res.returncode == 1, res.stdout
-    assert ":labs[0].hiden: error: hiden: is not a field of an exam lab (hint: did you mean 'hidden'?" in res.stdout
+    assert ":labs[0].hiden: error: " in res.stdout and "did you mean 'hidden'?" in res.stdout
 
 
 def test_all_lints_every_shipped_lab_without_a_traceback() -> None:

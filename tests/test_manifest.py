@@ -28,6 +28,8 @@ def write_lab(tmp_path: Path, data: dict | str, name: str = "demo") -> Path:
     (d / "lab.yaml").write_text(data if isinstance(data, str) else yaml.safe_dump(data))
     (d / "break.sh").write_text("true\n")
     (d / "TASK.md").write_text("use {{ vhost }} with {{pw}}\n")
+    (d / "checks").mkdir()  # a lab without checks is refused (see test_bad_input.py)
+    (d / "checks" / "test_demo.py").write_text("import pytest\n\n@pytest.mark.points(1)\ndef test_demo(lab): pass\n")
     return d
 
 

@@ -100,6 +100,8 @@ def _lab(tmp_path: Path, extra: str) -> Path:
     d = tmp_path / "mylab"
     d.mkdir()
     (d / "lab.yaml").write_text(f"id: mylab\ntitle: T\n{extra}")
+    (d / "checks").mkdir()  # a lab needs checks to load
+    (d / "checks" / "test_x.py").write_text("import pytest\n\n\n@pytest.mark.points(1)\ndef test_x(lab):\n    pass\n")
     return d
 
 

@@ -6,7 +6,7 @@ import os
 from collections.abc import Iterable
 from pathlib import Path
 
-from .errors import AltlabError, UnknownLabError
+from .errors import AltlabError, ManifestError, UnknownLabError
 from .manifest import LabManifest, load_manifest
 from .paths import builtin_labs_dir
 
@@ -63,4 +63,7 @@ class Catalog:
                 good.append(load_manifest(p))
             except AltlabError as e:
                 bad.append(e)
+            except Exception as e:  # noqa: BLE001 (whatever one lab does, the others still list)
+                bad.append(ManifestError(str(p / "lab.yaml"), "(file)", f"{type(e).__name__}: {e}"[:200],
+                                         "a lab.yaml that loads"))
         return good, bad

@@ -125,7 +125,7 @@ class LabAlreadyRunning(AltlabError):
     def __init__(self, lab_id: str, instance: str) -> None:
         super().__init__(
             f"lab '{lab_id}' (instance '{instance}') is already running",
-            hint=f"grade it with `altlab grade {lab_id}`, or `altlab stop {lab_id}` first to start afresh",
+            hint=f"grade it with `altlab grade {lab_id}`, or `altlab start {lab_id} --fresh` to start anew",
         )
 
 

@@ -54,6 +54,7 @@ class InstanceState:
     ports: list[list[Any]] = field(default_factory=list)  # every published port, pinned at start
     overrides: list[str] = field(default_factory=list)  # applied workspace files (compose -f ... -f ...)
     exam: dict[str, str] = field(default_factory=dict)  # {id, candidate, deadline} for an exam's instance
+    phase: str = ""  # "starting" until a start (or reset) finishes: a killed start is known by it
 
     @property
     def workspace(self) -> Path:
@@ -85,4 +86,11 @@ class InstanceState:
         return cls(**known)
 
     def remove(self) -> None:
-        shutil.rmtree(self.dir, ignore_errors=True)
+        """Everything but the lock file: whoever holds the lock keeps it (see lab.guard)."""
+        for p in self.dir.iterdir() if self.dir.is_dir() else []:
+            if p.name == ".lock":
+                continue
+            if p.is_dir() and not p.is_symlink():
+                shutil.rmtree(p, ignore_errors=True)
+            else:
+                p.unlink(missing_ok=True)

@@ -7,9 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from .fields import Fields
+from .validation import Fields, lab_check_ids, read_yaml, step_inside
 
 __all__ = [
     "FLAVOURS",
@@ -29,12 +27,8 @@ GENERATORS = ("password", "suffix", "hex")
 KNOWN_LAB_KEYS = {
     "schema", "id", "title", "version", "summary", "skills", "time_limit", "pass_mark",
     "flavours", "flavour_notes", "services", "parameters", "break", "solution", "hints",
-    "restart", "variants", "reset", "restart_mode", "writable",
+    "restart", "variants", "reset", "restart_mode", "writable", "check_timeout",
 }
-_SERVICE_KEYS = {"use", "compose", "writable"}
-_PARAM_KEYS = {"default", "secret", "generate", "length", "description"}
-_STEP_KEYS, _HINT_KEYS = {"run", "service", "user"}, {"text", "cost"}
-_VARIANT_KEYS = {"id", "kind", "description", "run", "must_fail", "persistence"}
 
 
 @dataclass(frozen=True)
@@ -108,6 +102,8 @@ class LabManifest:
     restart_mode: str  # restart: same containers; recreate: containers removed and created anew (volumes kept)
     variants: tuple[Variant, ...]
     writable: tuple[str, ...] = ()  # paths every service may change besides the defaults (tamper.py)
+    check_ids: frozenset[str] = frozenset()  # the test function names in checks/test_*.py
+    check_timeout: float = 120.0  # seconds per check phase before it counts as `error` (grading.timeouts)
 
     @property
     def file(self) -> Path:
@@ -135,15 +131,7 @@ def load_manifest(lab_dir: Path) -> LabManifest:
     """Read and validate `lab_dir/lab.yaml`."""
     file = lab_dir / "lab.yaml"
     v = Fields(file)
-    try:
-        raw = yaml.safe_load(file.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise v.fail("(file)", str(file), "a lab.yaml in every lab folder") from None
-    except yaml.YAMLError as e:
-        mark = getattr(e, "problem_mark", None)
-        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "?"
-        raise v.fail("(yaml)", where, f"valid YAML ({getattr(e, 'problem', e)})") from None
-    data = v.mapping(raw, "(top level)", KNOWN_LAB_KEYS)
+    data = v.keys(v.mapping(read_yaml(file, v.fail), "(top level)"), KNOWN_LAB_KEYS)
     schema = data.get("schema", 1)
     if schema != 1:
         raise v.fail("schema", schema, "1 (the only lab.yaml format this version reads)")
@@ -159,6 +147,9 @@ def load_manifest(lab_dir: Path) -> LabManifest:
     svc_names = tuple(s.name for s in services)
     params = _params(v, data.get("parameters", {}))
     flavours = v.str_list(data.get("flavours", list(FLAVOURS)), "flavours", FLAVOURS)
+    if not flavours:
+        raise v.fail("flavours", data.get("flavours"), "at least one of " + ", ".join(FLAVOURS))
+    check_ids = lab_check_ids(lab_dir / "checks", v.fail)
     notes = v.mapping(data.get("flavour_notes", {}), "flavour_notes")
     for k, n in notes.items():
         if k not in FLAVOURS:
@@ -186,8 +177,10 @@ def load_manifest(lab_dir: Path) -> LabManifest:
         hints=_hints(v, data.get("hints", [])),
         restart=restart,
         restart_mode=_choice(v, data, "restart_mode", ("restart", "recreate"), "restart"),
-        variants=_variants(v, lab_dir, data.get("variants", []), svc_names),
+        variants=_variants(v, lab_dir, data.get("variants", []), svc_names, check_ids),
         writable=_paths(v, data.get("writable", []), "writable"),
+        check_ids=check_ids,
+        check_timeout=v.num(data, "check_timeout", "check_timeout", 1, 3600, 120),
     )
 
 
@@ -216,7 +209,8 @@ def _services(v: Fields, raw: object) -> tuple[ServiceSpec, ...]:
     for name, spec in m.items():
         if not isinstance(name, str) or not re.match(r"^[a-z][a-z0-9-]*$", name):
             raise v.fail(f"services.{name}", name, "a lowercase service name")
-        spec = v.mapping(spec if spec is not None else {}, f"services.{name}", _SERVICE_KEYS)
+        spec = v.keys(v.mapping(spec if spec is not None else {}, f"services.{name}"), ("use", "compose", "writable"),
+                      f"services.{name}")
         use = v.str_(spec, "use", f"services.{name}.use", default=name,
                      pattern=re.compile(r"^[a-z][a-z0-9-]*$"), expected="the name of a file compose/<name>.yaml")
         compose = v.mapping(spec.get("compose", {}), f"services.{name}.compose")
@@ -231,7 +225,9 @@ def _params(v: Fields, raw: object) -> tuple[ParamSpec, ...]:
         fld = f"parameters.{name}"
         if not isinstance(name, str) or not NAME_RE.match(name):
             raise v.fail(fld, name, "a lowercase identifier (letters, digits, _)")
-        spec = v.mapping(spec if isinstance(spec, dict) else {"default": spec}, fld, _PARAM_KEYS)
+        if not isinstance(spec, dict):
+            spec = {"default": spec}
+        v.keys(spec, ("default", "secret", "generate", "length", "description"), fld)
         default = spec.get("default")
         if default is not None and not isinstance(default, (str, int, float)):
             raise v.fail(f"{fld}.default", default, "a string or number")
@@ -258,11 +254,9 @@ def _steps(v: Fields, lab_dir: Path, raw: object, fld: str, services: tuple[str,
         f = f"{fld}[{i}]" if isinstance(raw, list) else fld
         if isinstance(item, str):
             item = {"run": item}
-        item = v.mapping(item, f, _STEP_KEYS)
+        item = v.keys(v.mapping(item, f), ("run", "service", "user"), f)
         run = v.str_(item, "run", f"{f}.run", expected="a script path relative to the lab folder")
-        path = lab_dir / run
-        if not path.is_file():
-            raise v.fail(f"{f}.run", run, f"an existing file in {lab_dir}")
+        path = step_inside(lab_dir, run, v.fail, f"{f}.run")
         if path.suffix == ".py":
             service = None
             if "service" in item:
@@ -287,20 +281,21 @@ def _hints(v: Fields, raw: object) -> tuple[Hint, ...]:
     for i, h in enumerate(raw):
         if isinstance(h, str):
             h = {"text": h}
-        h = v.mapping(h, f"hints[{i}]", _HINT_KEYS)
+        h = v.keys(v.mapping(h, f"hints[{i}]"), ("text", "cost"), f"hints[{i}]")
         text = v.str_(h, "text", f"hints[{i}].text")
         out.append(Hint(text=text, cost=v.num(h, "cost", f"hints[{i}].cost", 0, 1000, 0)))
     return tuple(out)
 
 
-def _variants(v: Fields, lab_dir: Path, raw: object, services: tuple[str, ...]) -> tuple[Variant, ...]:
+def _variants(v: Fields, lab_dir: Path, raw: object, services: tuple[str, ...],
+              check_ids: frozenset[str]) -> tuple[Variant, ...]:
     if not isinstance(raw, list):
         raise v.fail("variants", raw, "a list of near-miss / alternative fixes")
     out = []
     seen = set()
     for i, item in enumerate(raw):
         f = f"variants[{i}]"
-        item = v.mapping(item, f, _VARIANT_KEYS)
+        item = v.keys(v.mapping(item, f), ("id", "kind", "description", "run", "must_fail", "persistence"), f)
         vid = v.str_(item, "id", f"{f}.id", pattern=ID_RE, expected="a lowercase id")
         if vid in seen:
             raise v.fail(f"{f}.id", vid, "an id not used by another variant")
@@ -311,6 +306,9 @@ def _variants(v: Fields, lab_dir: Path, raw: object, services: tuple[str, ...]) 
         must_fail = v.str_list(item.get("must_fail", []), f"{f}.must_fail") if item.get("must_fail") else ()
         if kind == "near-miss" and not must_fail:
             raise v.fail(f"{f}.must_fail", None, "the check ids this near-miss must fail")
+        for j, cid in enumerate(must_fail):
+            if not is_check(cid, check_ids):
+                raise v.fail(f"{f}.must_fail[{j}]", cid, check_hint(cid, check_ids))
         persistence = item.get("persistence", True)
         if not isinstance(persistence, bool):
             raise v.fail(f"{f}.persistence", persistence, "true or false")
@@ -320,6 +318,18 @@ def _variants(v: Fields, lab_dir: Path, raw: object, services: tuple[str, ...]) 
             must_fail=must_fail, persistence=persistence,
         ))
     return tuple(out)
+
+
+def is_check(cid: str, check_ids: frozenset[str]) -> bool:
+    """A check id as the report names it: a test function, maybe with its parameters (`test_x[a]`)."""
+    return cid.split("[", 1)[0] in check_ids
+
+
+def check_hint(cid: str, check_ids: frozenset[str]) -> str:
+    import difflib
+
+    close = difflib.get_close_matches(cid, sorted(check_ids), n=1)
+    return (f"did you mean '{close[0]}'? " if close else "") + "a check of the lab: " + ", ".join(sorted(check_ids))
 
 
 # --- parameters ----------------------------------------------------------------------------

@@ -66,7 +66,13 @@ def write_private(path: Path, text: str) -> None:
     """Write a state file atomically with mode 0600 (a reader never sees half of it, nobody else sees it)."""
     private_dir(path.parent)
     tmp = path.with_name(path.name + f".{os.getpid()}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as f:
-        f.write(text)
-    tmp.replace(path)
+    try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(text)
+        tmp.replace(path)
+    except OSError as e:
+        from .errors import AltlabError
+
+        raise AltlabError(f"the state file {path} cannot be written: {e.strerror or e}",
+                          hint="set ALTLAB_HOME to a folder you can write (running labs, exams)") from None

@@ -11,9 +11,10 @@ import pytest
 from .catalog import Catalog
 from .context import LabContext
 from .errors import AltlabError, LabNotRunning
-from .grading.grader import Grader, grader_key
+from .grading.grader import UNFINISHED, Grader, grader_key
 from .grading.labgrading import LabGrading, RestartOutcome
 from .grading.options import GraderOptions
+from .grading.timeouts import CheckTimer
 from .lab import LabRunner
 
 if TYPE_CHECKING:
@@ -54,7 +55,7 @@ def pytest_load_initial_conftests(early_config: pytest.Config, parser: pytest.Pa
     """Grading is hermetic: only the lab's own conftest.py files load, never those around the caller."""
     ns = early_config.known_args_namespace
     lab_id, exam_ref = getattr(ns, "lab", None), getattr(ns, "exam", None)
-    if not lab_id and not exam_ref:
+    if not lab_id and not exam_ref:  # `--lab ''` is refused in pytest_configure
         return
     try:
         catalog = Catalog([Path(p) for p in getattr(ns, "lab_dir", None) or []])
@@ -77,6 +78,9 @@ def pytest_configure(config: pytest.Config) -> None:
     for m in MARKERS:
         config.addinivalue_line("markers", m)
     lab_id, exam_ref = config.getoption("lab"), config.getoption("exam")
+    for opt, value in (("--lab", lab_id), ("--exam", exam_ref), ("--candidate", config.getoption("candidate"))):
+        if value is not None and not value.strip():  # never a plain pytest session run by mistake
+            raise pytest.UsageError(f"{opt} needs a value: {opt} {'ID' if opt != '--exam' else 'EXAM'}")
     if not lab_id and not exam_ref:
         return
     report_path = config.getoption("lab_report")
@@ -110,12 +114,17 @@ def pytest_configure(config: pytest.Config) -> None:
         config.option.tbstyle = "no"
         config.option.reportchars = ""
     try:
+        grader.write_failed_report(UNFINISHED)  # replaced at the end; stays if this process dies
+    except OSError as e:
+        raise pytest.UsageError(f"--lab-report {report_path}: cannot be written ({e.strerror or e})") from None
+    try:
         grader.connect()
     except LabNotRunning as e:
         grader.write_failed_report(str(e))
         raise pytest.UsageError(str(e)) from None
     config.stash[grader_key] = grader
     config.pluginmanager.register(grader, "altlab-grader")
+    config.pluginmanager.register(CheckTimer(grader.limit_of), "altlab-check-timer")
 
 
 def _exam_labs(config: pytest.Config, catalog: Catalog, ref: str) -> tuple[list[LabGrading], ExamManifest]:

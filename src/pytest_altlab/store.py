@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .errors import AltlabError
 from .paths import private_dir, state_home
 
 __all__ = ["Store", "Attempt", "HintUse"]
@@ -74,10 +75,14 @@ class Store:
     def _db(self) -> Iterator[sqlite3.Connection]:
         private_dir(self.path.parent)
         # WAL + a busy timeout: several graders (a proctor's parallel runs) can write at once.
-        con = sqlite3.connect(self.path, timeout=30)
         try:
+            con = sqlite3.connect(self.path, timeout=30)
             con.execute("PRAGMA journal_mode=WAL")
             con.executescript(SCHEMA)
+        except sqlite3.Error as e:  # a read-only or odd state folder (/proc): the user's to fix, said in one line
+            raise AltlabError(f"the progress store {self.path} cannot be used: {e}",
+                              hint="set ALTLAB_HOME to a folder you can write") from None
+        try:
             with con:  # one transaction: committed whole or not at all
                 yield con
         finally:

@@ -70,6 +70,12 @@ class Backend(ABC):
     def recreate(self, services: Sequence[str], timeout: float) -> None:
         """Remove the services' containers and create them anew (volumes kept), then wait until healthy."""
 
+    def resume(self, services: Sequence[str], paused: Sequence[str], timeout: float) -> None:
+        """Start the stopped (unpause the `paused`, create the missing) services, keeping volumes; wait healthy."""
+        from ..errors import AltlabError
+
+        raise AltlabError(f"this engine cannot resume {self.project}", hint="altlab start LAB --fresh starts anew")
+
     @abstractmethod
     def validate(self) -> None:
         """Check the service definitions (with overrides) without touching anything."""

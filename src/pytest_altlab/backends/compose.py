@@ -6,6 +6,7 @@ import json
 import os
 import signal
 import subprocess
+import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -22,7 +23,9 @@ PROJECT_LABEL = "com.docker.compose.project"
 
 class DockerEngine(Engine):
     def running_projects(self) -> set[str]:
-        res = docker.run(["ps", "--filter", f"label=io.altlab.home={home_tag()}", "--format",
+        # status=running: a paused container is not a working environment (docker ps lists it otherwise).
+        res = docker.run(["ps", "--filter", f"label=io.altlab.home={home_tag()}", "--filter", "status=running",
+                          "--format",
                           '{{.Label "io.altlab.project"}}'])
         return set(res.stdout.split())
 
@@ -96,6 +99,23 @@ class ComposeBackend(Backend):
         self.ready_status = None
         docker.run(self._compose("restart", "--timeout", "20", *services), timeout=180)
         # `up --wait` on running containers recreates nothing and just waits for health.
+        res = docker.run(self._compose("up", "-d", "--wait", "--wait-timeout", str(int(timeout)),
+                                       "--no-recreate", "--pull", "never", *services),
+                         check=False, timeout=timeout + 60)
+        if not res.ok:
+            raise ServiceNotHealthy(self.project, self._health_report(), timeout)
+        self._check_healthy(timeout)
+
+    def resume(self, services: Sequence[str], paused: Sequence[str], timeout: float) -> None:
+        self.ready_status = None
+        if paused:
+            docker.run(self._compose("unpause", *paused), timeout=60)
+            # Health checks failed while paused: `up --wait` would give up on "unhealthy" at once.
+            # The next check after the unpause decides; wait for it.
+            deadline = time.monotonic() + timeout
+            while time.monotonic() < deadline and any(s.health == "unhealthy" for s in self.status()):
+                time.sleep(0.5)
+        # --no-recreate: stopped containers start as they are, missing ones are created; volumes stay.
         res = docker.run(self._compose("up", "-d", "--wait", "--wait-timeout", str(int(timeout)),
                                        "--no-recreate", "--pull", "never", *services),
                          check=False, timeout=timeout + 60)

@@ -22,6 +22,7 @@ def main(argv: list[str] | None = None) -> int:
         i = argv.index("--")
         argv, cmd = argv[:i], argv[i + 1:]
     args = build_parser(argv).parse_args(argv)
+    args.lab_dir = list(args.lab_dir) + list(getattr(args, "sub_lab_dir", []))
     args.cmd = cmd
     try:
         if callable(args.fn):  # a front end that brings its own options (the portal)

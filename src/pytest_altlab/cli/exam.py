@@ -157,14 +157,16 @@ def cmd_exam_grade(args: argparse.Namespace) -> int:
     result = grade_candidates(run, names, final=args.final, parallel=args.parallel,
                               progress=lambda c, s: err(f"[{c}] {s}"))
     for c, doc in sorted(result.items()):
-        if isinstance(doc, dict):
+        if isinstance(doc, dict) and doc.get("error"):  # bundled and signed, but not a clean grading
+            print(f"{c}: grading failed (attempt {doc['attempt']}, bundled): {doc['error']}")
+        elif isinstance(doc, dict):
             late = " (after the time limit: does not replace the result in time)" if doc.get("after_deadline") else ""
             print(f"{c}: {doc['percent']:g}% {'PASSED' if doc['passed'] else 'NOT PASSED'} "
                   f"(attempt {doc['attempt']}){late}")
         else:
             print(f"{c}: grading failed: {doc}")
     print(f"room: {run.dir / 'room.html'} and {run.dir / 'room.csv'}")
-    return 0 if all(isinstance(d, dict) for d in result.values()) else 1
+    return 0 if all(isinstance(d, dict) and not d.get("error") for d in result.values()) else 1
 
 
 def cmd_exam_proctor(args: argparse.Namespace) -> int:
@@ -190,8 +192,10 @@ def cmd_exam_restart(args: argparse.Namespace) -> int:
     from ..exams.proctor import restart_candidate
 
     run = exam_run(args)
-    restart_candidate(run, args.candidate)
-    print(f"{args.candidate}: environment started again (same parameters)")
+    done = restart_candidate(run, args.candidate)
+    for lab, down in done.items():
+        print(f"{args.candidate}/{lab}: " + (f"started again (volumes kept): {', '.join(down)}" if down
+                                             else "was running: untouched"))
     return 0
 
 
@@ -200,13 +204,22 @@ def cmd_exam_verify_report(args: argparse.Namespace) -> int:
     from ..exams.signing import load_public_key, signature_alg
 
     if args.public_key or args.key_file:
-        key = Path(args.public_key or args.key_file).read_bytes()
+        given = args.public_key or args.key_file
+        try:
+            key = Path(given).read_bytes()
+        except OSError as e:
+            raise AltlabError(f"{'--public-key' if args.public_key else '--key-file'} {given}: cannot be read "
+                              f"({e.strerror or e})", hint="the exam's public.pem (or, for HMAC bundles, its key) "
+                              "is in ALTLAB_HOME/exams/EXAM/ on the proctor's host") from None
         if args.public_key:
             load_public_key(key, where=args.public_key)  # a bad file: one clear line, not a verdict
     else:  # on the proctor's host: the run's public key for Ed25519 bundles, its secret for old HMAC ones
         run, folder = exam_run(args), Path(args.report)
+        run.require()  # "has not been started on this host", not a missing key file
         ed = signature_alg(folder if folder.is_dir() else folder.parent) == "Ed25519"
         key = run.public_key_file.read_bytes() if ed and run.public_key_file.exists() else run.key()
+    if not Path(args.report).exists():
+        raise AltlabError(f"report '{args.report}' does not exist", hint="a bundle folder or its report.json")
     problems = verify_report(Path(args.report), key)
     if problems:
         for p in problems:

@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..errors import AltlabError, LabNotRunning
+from ..errors import AltlabError, LabNotRunning, ManifestError
 from .options import lab_catalog, lab_runner, parse_ports
 from .output import console, err, print_access
 
@@ -42,6 +42,9 @@ def cmd_list(args: argparse.Namespace) -> int:
         tested = "\n".join(f"{f}: {'ok' if ok else 'FAILED'} {at[:16]} ({secs:.0f}s)"
                            for f, (ok, at, secs) in sorted(runs.items())) or "never verified"
         t.add_row(m.id, m.title, ", ".join(s.name for s in m.services), str(m.time_limit), _points(m), flav, tested)
+    for e in broken:  # listed, with the reason, so a broken lab is seen (and hides no other)
+        folder = Path(e.file).parent.name if isinstance(e, ManifestError) else "?"
+        t.add_row(f"{folder} BROKEN", e.message.rsplit(": field ", 1)[-1][:300], "", "", "", "", "")
     con = console()
     con.print(t)
     for n in notes:
@@ -71,7 +74,7 @@ def cmd_start(args: argparse.Namespace) -> int:
     runner = lab_runner(args)
     ports = parse_ports(args.port, [s.name for s in runner.manifest.services])
     ctx = runner.start(flavour=args.flavour, seed=args.seed, fixed_ports=ports,
-                       timeout=args.timeout)
+                       timeout=args.timeout, fresh=args.fresh)
     print(ctx.state.task_file.read_text(), flush=True)
     print_access(ctx)
     return 0
@@ -79,29 +82,38 @@ def cmd_start(args: argparse.Namespace) -> int:
 
 def cmd_status(args: argparse.Namespace) -> int:
     from ..backends import get_backend
+    from ..lab.guard import InstanceBusy, condition
 
     runner = lab_runner(args)
+    try:
+        runner.recover()  # a start that was killed half-way: cleared, then reported as not running
+    except InstanceBusy as e:  # a start in progress: say so, it is not an error of the user's
+        print(e.message)
+        return 1
     st = runner.state()
     services = get_backend(st.backend, st.project, st.compose_file).status() if st else []
     running = any(s.state == "running" for s in services)
+    secret = {p.name for p in runner.manifest.parameters if p.secret}
+    params = {k: ("***" if k in secret and not args.show_secrets else v) for k, v in (st.params if st else {}).items()}
     if args.json:
-        secret = {p.name for p in runner.manifest.parameters if p.secret}
         print(json.dumps({
             "lab": runner.manifest.id, "instance": runner.instance, "project": runner.project,
-            "running": running, "flavour": st.flavour if st else None,
+            "running": running, "condition": condition(services) if st else "absent",
+            "flavour": st.flavour if st else None,
             "started_at": st.started_at if st else None,
             "services": [{"service": s.service, "state": s.state, "health": s.health,
                           "ports": {str(c): {"host": "127.0.0.1", "port": h} for c, h in s.ports.items()}}
                          for s in services],
-            "parameters": {k: ("***" if k in secret and not args.show_secrets else v)
-                           for k, v in (st.params if st else {}).items()},
+            "parameters": params,
         }, indent=2))
         return 0 if running else 1
-    if not running or st is None:
-        print(f"lab {runner.manifest.id} (instance {runner.instance}) is not running")
+    try:
+        ctx = runner.context()
+    except LabNotRunning as e:  # never started, stopped, paused: each says so, with what brings it back
+        print(e)
         return 1
-    print_access(runner.context())
-    for k, v in st.params.items():
+    print_access(ctx)
+    for k, v in params.items():
         print(f"  param {k} = {v}")
     return 0
 
@@ -132,12 +144,16 @@ def cmd_grade(args: argparse.Namespace) -> int:
     from ..grading import grade
 
     runner = lab_runner(args)
-    runner.running_state()  # a clear "not running" before pytest starts
+    runner.recover()
+    runner.running_state()  # a clear "not running" (or "stopped") before pytest starts
     report = Path(args.report) if args.report else runner.running_state().dir / "reports" / "last.json"
     code, data, _ = grade(runner.manifest.id, instance=runner.instance, persistence=args.persistence,
                           report=report, lab_dirs=[Path(d) for d in args.lab_dir],
                           rootdir=runner.manifest.checks_dir)
     if not data:
+        return 2
+    if data.get("error"):
+        err(f"altlab: error: {data['error']}\n  hint: the report ({report}) says what was graded")
         return 2
     return 0 if data.get("passed") else 1
 
@@ -153,9 +169,16 @@ def cmd_stop(args: argparse.Namespace) -> int:
 
 
 def cmd_restart(args: argparse.Namespace) -> int:
-    runner = lab_runner(args)
-    ctx = runner.context()
-    ctx.restart(args.services or None, timeout=args.timeout)
+    ctx, down = lab_runner(args).restart(args.services or None, timeout=args.timeout)
+    if down:
+        print(f"started again (volumes kept): {', '.join(down)}", flush=True)
+    print_access(ctx)
+    return 0
+
+
+def cmd_resume(args: argparse.Namespace) -> int:
+    ctx, down = lab_runner(args).resume(timeout=args.timeout)
+    print(f"started again (volumes kept): {', '.join(down)}" if down else "nothing was down", flush=True)
     print_access(ctx)
     return 0
 

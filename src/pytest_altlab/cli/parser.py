@@ -30,12 +30,14 @@ def _start(p: argparse.ArgumentParser) -> None:
     p.add_argument("--seed", help="derive per-candidate parameter values from this seed")
     p.add_argument("--port", action="append", default=[], metavar="SVC:PORT=HOSTPORT",
                    help="publish a container port on a fixed 127.0.0.1 port (default: a free one)")
+    p.add_argument("--fresh", action="store_true",
+                   help="delete a stopped instance of the lab (containers and volumes: your work) and start anew")
     add_timeout(p)
 
 
 def _status(p: argparse.ArgumentParser) -> None:
     add_json(p)
-    p.add_argument("--show-secrets", action="store_true", help="include secret parameter values in --json")
+    p.add_argument("--show-secrets", action="store_true", help="show secret parameter values (hidden by default)")
 
 
 def _shell(p: argparse.ArgumentParser) -> None:
@@ -151,6 +153,8 @@ COMMANDS: dict[str, tuple[str, str, Adder, bool]] = {
     "grade": ("lab:cmd_grade", "grade the running lab (same as `pytest --lab LAB`)", _grade, True),
     "stop": ("lab:cmd_stop", "remove the lab's containers, networks and volumes", _none, True),
     "restart": ("lab:cmd_restart", "restart the lab's services in place (config files take effect)", _restart, True),
+    "resume": ("lab:cmd_resume", "start what is down (stopped, paused) again, keeping your work",
+               lambda p: add_timeout(p), True),
     "logs": ("lab:cmd_logs", "recent logs of the lab's services", _logs, True),
     "workspace": ("lab:cmd_workspace", "print the folder of files you edit for this lab (some labs)", _none, True),
     "apply": ("lab:cmd_apply", "apply your workspace/compose.override.yaml to the running lab",
@@ -188,6 +192,12 @@ EXAM_COMMANDS: dict[str, tuple[str, str, Adder]] = {
 }
 
 
+def _lab_dir_here(p: argparse.ArgumentParser) -> None:
+    """--lab-dir also after the command (`altlab list --lab-dir X`); main() merges it with the global one."""
+    p.add_argument("--lab-dir", dest="sub_lab_dir", action="append", default=argparse.SUPPRESS,
+                   help="a folder of your own labs (repeatable)")
+
+
 # Commands whose options import more than argparse: set up only when they are the command given.
 HEAVY = {"images", "portal"}
 
@@ -203,6 +213,8 @@ def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
             add_instance(sp)
         if name not in HEAVY or name in named:
             add(sp)
+        if name != "images":
+            _lab_dir_here(sp)
         if runs:
             sp.set_defaults(fn=runs)
     ex = sub.add_parser("exam", help="proctored exams: many candidates, signed reports")
@@ -212,5 +224,6 @@ def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
         if name not in ("list", "verify-report"):
             sp.add_argument("exam")
         add(sp)
+        _lab_dir_here(sp)
         sp.set_defaults(fn=runs)
     return p

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
 from ..catalog import Catalog
 from ..errors import AltlabError, ManifestError
+from ..manifest import check_hint, is_check
 from ..paths import data_root
+from ..validation import check_keys, read_yaml
 
 __all__ = ["ExamLab", "ExamManifest", "load_exam", "find_exam", "exam_ids", "candidate_instance",
            "candidate_seed", "CANDIDATE_RE"]
@@ -64,15 +65,10 @@ def load_exam(file: Path, catalog: Catalog | None = None) -> ExamManifest:
     def fail(fld: str, value: object, expected: str) -> ManifestError:
         return ManifestError(str(file), fld, value, expected)
 
-    try:
-        data = yaml.safe_load(file.read_text(encoding="utf-8"))
-    except yaml.YAMLError as e:
-        raise fail("(yaml)", str(getattr(e, "problem_mark", "?")), "valid YAML") from None
+    data = read_yaml(file, fail)
     if not isinstance(data, dict):
         raise fail("(top level)", data, "a mapping")
-    for k in data:
-        if k not in KNOWN:
-            raise fail(k, data[k], "one of " + ", ".join(sorted(KNOWN)))
+    check_keys(fail, data, KNOWN)
     eid = data.get("id")
     if not isinstance(eid, str) or not re.match(r"^[a-z][a-z0-9-]{1,40}$", eid):
         raise fail("id", eid, "a lowercase id like 'admin-level-1'")
@@ -96,19 +92,26 @@ def load_exam(file: Path, catalog: Catalog | None = None) -> ExamManifest:
             item = {"lab": item}
         if not isinstance(item, dict):
             raise fail(f"labs[{i}]", item, "a mapping {lab, weight, hidden}")
+        check_keys(fail, item, ("lab", "weight", "hidden"), f"labs[{i}]")
         lab = item.get("lab")
         if lab not in known:
             raise fail(f"labs[{i}].lab", lab, "a lab id from `altlab list`")
         weight = item.get("weight", 1)
-        if isinstance(weight, bool) or not isinstance(weight, (int, float)) or weight <= 0:
-            raise fail(f"labs[{i}].weight", weight, "a number above 0")
+        if isinstance(weight, bool) or not isinstance(weight, (int, float)) or not 0 < weight < math.inf:
+            raise fail(f"labs[{i}].weight", weight, "a finite number above 0")
         hidden = item.get("hidden", [])
         if not isinstance(hidden, list) or not all(isinstance(h, str) for h in hidden):
             raise fail(f"labs[{i}].hidden", hidden, "a list of check ids")
+        ids = cat.get(str(lab)).check_ids
+        for j, h in enumerate(hidden):
+            if not is_check(h, ids):
+                raise fail(f"labs[{i}].hidden[{j}]", h, check_hint(h, ids))
         labs.append(ExamLab(lab=str(lab), weight=float(weight), hidden=tuple(hidden)))
     if len({x.lab for x in labs}) != len(labs):
         raise fail("labs", [x.lab for x in labs], "each lab at most once")
     version = data.get("version", 1)
+    if isinstance(version, bool) or not isinstance(version, int) or version < 1:
+        raise fail("version", version, "a whole number >= 1")
     return ExamManifest(file=file, id=eid, title=title, version=int(version), time_limit=float(limit),
                         pass_mark=float(mark), labs=tuple(labs))
 

@@ -97,17 +97,34 @@ def candidate_status(run: ExamRun) -> list[dict[str, Any]]:
     return rows
 
 
-def restart_candidate(run: ExamRun, cid: str, timeout: float = 300) -> None:
-    """A candidate whose environment died gets it back (same parameters); no one else is touched."""
+def restart_candidate(run: ExamRun, cid: str, timeout: float = 300) -> dict[str, list[str]]:
+    """A candidate whose environment died gets back only what is down (stopped, paused or removed containers),
+    with every volume kept: their work survives. A lab that never started (no state) starts afresh.
+    Returns lab -> the services started again ("(started)" for a fresh start); no one else is touched."""
     data = run.require()
     if cid not in data.get("candidates", {}):
         raise AltlabError(f"no candidate '{cid}' in exam '{run.exam.id}'")
+    done: dict[str, list[str]] = {}
+    missing = []
     for r in run.runners(cid):
-        r.stop()
-    run.set_candidate(cid, state="restarting")
-    result = start_candidates(run, [cid], parallel=1, timeout=timeout)
-    if result[cid] != "ready":
-        raise AltlabError(f"candidate '{cid}' could not be restarted: {result[cid]}")
+        r.recover()  # a start of theirs that died half-way held nothing of theirs yet
+        if r.state() is None:
+            missing.append(r)
+            continue
+        _, down = r.resume(timeout)
+        done[r.manifest.id] = down
+    if missing:
+        run.set_candidate(cid, state="restarting")
+        seed_c = candidate_seed(data["seed"], cid)
+        for r in missing:
+            r.start(flavour=data["flavour"], seed=seed_c, timeout=timeout)
+            st = r.state()
+            if st is not None:
+                st.exam = {"id": run.exam.id, "candidate": cid, "deadline": data["deadline"]}
+                st.save()
+            done[r.manifest.id] = ["(started)"]
+        run.set_candidate(cid, state="ready", error="")
+    return done
 
 
 def stop_candidates(run: ExamRun, candidates: list[str]) -> None:
@@ -132,7 +149,8 @@ def _image_digests(runners: list[LabRunner]) -> dict[str, str]:
 
 
 def grade_one(run: ExamRun, cid: str, *, final: bool = False) -> dict[str, Any]:
-    """Grade a candidate's labs (with the restart phase) in a fresh pytest process; write a signed bundle."""
+    """Grade a candidate's labs in a fresh pytest process; write a signed bundle. Only the final grading runs
+    the restart phase: a progress grading mid-exam never restarts the candidate's services."""
     data = run.require()
     info = data.get("candidates", {}).get(cid, {})
     deadline = candidate_deadline(data, cid)  # the run's, plus any extra time the proctor granted
@@ -143,12 +161,19 @@ def grade_one(run: ExamRun, cid: str, *, final: bool = False) -> dict[str, Any]:
         report = Path(tmp) / "report.json"
         lab_dirs = [a for d in run.catalog.dirs[:-1] for a in ("--lab-dir", str(d.resolve()))]
         argv = [sys.executable, "-m", "pytest", *lab_dirs, "--exam", str(run.exam.file.resolve()), "--candidate", cid,
-                "--lab-persistence", "--lab-report", str(report), "-q", "-p", "no:cacheprovider",
+                *(["--lab-persistence"] if final else []), "--lab-report", str(report), "-q", "-p", "no:cacheprovider",
                 "--rootdir", tmp, "-o", "addopts="]
         proc = subprocess.run(argv, capture_output=True, text=True, cwd=tmp)
-        if not report.exists():
-            raise AltlabError(f"grading {cid} produced no report", hint=(proc.stdout + proc.stderr)[-1500:])
-        doc: dict[str, Any] = json.loads(report.read_text())
+        try:
+            doc: dict[str, Any] = json.loads(report.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            raise AltlabError(f"grading {cid} produced no report (pytest exit code {proc.returncode})",
+                              hint=(proc.stdout + proc.stderr)[-1500:]) from None
+        if proc.returncode not in (0, 1):
+            # pytest died or stopped early: the bundle says so, with its last words, instead of a clean-looking 0.
+            last = (proc.stderr.strip() or proc.stdout.strip()).splitlines()[-1:] or [""]
+            doc["error"] = f"{doc.get('error') or 'the grading stopped early'} (pytest exit code " \
+                           f"{proc.returncode}{': ' + last[0][:300] if last[0] else ''})"
     attempt = len(run.bundles(cid)) + 1
     runners = run.runners(cid)
     doc.update({

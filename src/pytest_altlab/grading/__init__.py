@@ -34,5 +34,12 @@ def grade(lab_id: str, *, rootdir: Path | None = None, instance: str = "default"
         redirect = contextlib.redirect_stdout(buf) if quiet else contextlib.nullcontext()
         with redirect:
             code = int(pytest.main(args))
-        data: dict[str, Any] = json.loads(path.read_text()) if path.exists() else {}
+        try:
+            data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+        except (OSError, ValueError):
+            data = {}
+        if data and code not in (0, 1) and not data.get("error"):
+            # pytest stopped early (internal error, interrupt): the report must not look like a clean grading.
+            data["error"] = f"the grading stopped early (pytest exit code {code})"
+            path.write_text(json.dumps(data, indent=2), encoding="utf-8")
         return code, data, buf.getvalue()

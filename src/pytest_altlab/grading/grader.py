@@ -12,9 +12,13 @@ import pytest
 from ..report import ExamReport, LabReport, now, render_table, write_json
 from ..scoring import AFTER_RESTART, CheckResult, Phase, Status, title_from_name
 from ..store import Store
-from .labgrading import LabGrading
+from .labgrading import LabGrading, redact
 from .messages import message_of, past_tense
 from .options import GraderOptions
+from .timeouts import RESTART_ALLOWANCE
+
+# Written first and replaced at the end: a grading that dies (os._exit in a check, SIGKILL) still leaves a report.
+UNFINISHED = "the grading did not finish: the grading process ended before it wrote its report"
 
 __all__ = ["Grader", "grader_key"]
 
@@ -32,6 +36,8 @@ class Grader:
         self.options = options
         self.started_at = now()
         self._t0: dict[str, float] = {}
+        self.collect_errors: list[str] = []
+        self.collected = 0
 
     # The options are fixed for the session; these names keep the hooks short.
     @property
@@ -58,6 +64,28 @@ class Grader:
             raise pytest.UsageError(f"{item.nodeid} does not belong to a lab being graded")
         return lg
 
+    def limit_of(self, item: pytest.Item, phase: str) -> float | None:
+        """A check's time limit per phase (see grading.timeouts); the setup that restarts the services gets more."""
+        lg = self.lab_for_path(Path(str(item.path)))
+        if lg is None:
+            return None
+        extra = RESTART_ALLOWANCE if phase == "setup" and self.persistence and not lg.restarted and \
+            item.stash.get(_phase_key, "initial") == AFTER_RESTART else 0.0
+        return lg.manifest.check_timeout + extra
+
+    def run_error(self) -> str | None:
+        """Why this grading could not grade everything: collection errors, or no check at all."""
+        if self.collect_errors:
+            return "collecting the checks failed: " + "; ".join(self.collect_errors)[:1500]
+        if not self.collected and not any(lg.results for lg in self.labs):  # (xdist: the workers collect)
+            return "no checks were collected"
+        return None
+
+    def pytest_collectreport(self, report: pytest.CollectReport) -> None:
+        if report.failed:
+            text = str(report.longrepr).strip().splitlines()
+            self.collect_errors.append(f"{report.nodeid or 'session'}: {text[-1] if text else 'failed'}")
+
     def write_failed_report(self, error: str) -> None:
         if self.report_path:
             if self.options.exam is not None:
@@ -78,8 +106,10 @@ class Grader:
         for item in items:
             lg = self._lab(item)
             mark = item.get_closest_marker("points")
-            if mark is None or not mark.args or not isinstance(mark.args[0], (int, float)):
-                raise pytest.UsageError(f"{item.nodeid}: every check needs @pytest.mark.points(n)")
+            if mark is None or not mark.args or isinstance(mark.args[0], bool) \
+                    or not isinstance(mark.args[0], (int, float)) or not 0 <= mark.args[0] < float("inf"):
+                raise pytest.UsageError(f"{item.nodeid}: every check needs @pytest.mark.points(n), "
+                                        "n a finite number >= 0")
             cid = _check_id(item)
             item.user_properties += [("lab", lg.id), ("check_id", cid), ("points", mark.args[0])]
             if item.get_closest_marker(AFTER_RESTART):
@@ -93,6 +123,7 @@ class Grader:
                 clones.append(_clone(item))
         # Every lab's first pass, then each lab's restart and re-runs, then the after-restart checks.
         items[:] = phase1 + clones + after
+        self.collected = len(items)
 
     # --- running ---------------------------------------------------------------------------------
 
@@ -149,6 +180,15 @@ class Grader:
                      ("title", title_from_name(item.name, getattr(getattr(item, "obj", None), "__doc__", None)))]
             report.user_properties = list(report.user_properties) + props
             item.user_properties += [p for p in props if p[0] in ("status",)]
+        owner = self.lab_for_path(Path(str(item.path)))
+        secrets = owner.secrets() if owner else []
+        if secrets and report.longrepr is not None and not isinstance(report.longrepr, tuple):
+            # What the terminal and pytest's own JUnit XML show: never a secret parameter's value.
+            text = str(report.longrepr)
+            if any(x in text for x in secrets):
+                report.longrepr = redact(text, secrets)
+        if secrets:
+            report.sections = [(k, redact(v, secrets)) for k, v in report.sections]
         return report
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
@@ -170,13 +210,18 @@ class Grader:
     def report(self) -> LabReport:
         return self.labs[0].report(self.options.mode, self.started_at)
 
+    def lab_report(self, lg: LabGrading) -> LabReport:
+        rep = lg.report(self.options.mode, self.started_at)
+        rep.error = rep.error or self.run_error()
+        return rep
+
     def exam_report(self, error: str | None = None) -> ExamReport:
         exam = self.options.exam
         assert exam is not None
         return ExamReport(exam_id=exam.id, exam_title=exam.title, exam_version=exam.version, pass_mark=exam.pass_mark,
                           candidate=self.options.candidate, started_at=self.started_at, finished_at=now(),
                           labs=[(lg.report(self.options.mode, self.started_at), lg.weight) for lg in self.labs],
-                          error=error)
+                          error=error or self.run_error())
 
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:
         tw = terminalreporter._tw
@@ -196,7 +241,7 @@ class Grader:
 
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
         # Each lab's report is built once, then written and recorded (it reads SQLite and redacts evidence).
-        reports = {lg.id: lg.report(self.options.mode, self.started_at) for lg in self.labs}
+        reports = {lg.id: self.lab_report(lg) for lg in self.labs}
         if self.report_path:  # always written: even when every check errored
             if self.options.exam is not None:
                 self.exam_report().write(self.report_path)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 from typing import Any
 
@@ -80,6 +81,12 @@ class LabGrading:
         except AltlabError as e:
             self.restart_error = e.message
 
+    def secrets(self) -> list[str]:
+        """The values of the secret parameters (empty strings left out: they would match everywhere)."""
+        st = self.ctx.state if self.ctx else None
+        names = {p.name for p in self.manifest.parameters if p.secret}
+        return [v for k, v in (st.params.items() if st else []) if k in names and v]
+
     def report(self, mode: Mode, started_at: str) -> LabReport:
         m = self.manifest
         st = self.ctx.state if self.ctx else None
@@ -95,12 +102,14 @@ class LabGrading:
             params = {k: ("***" if k in secret else v) for k, v in st.params.items()}
             hints = [{"index": h.idx, "cost": h.cost, "shown_at": h.shown_at}
                      for h in Store().hints_used(m.id, st.instance, st.started_at)]
-        secrets = [v for k, v in (st.params.items() if st else []) if k in {p.name for p in m.parameters if p.secret}]
+        secrets = self.secrets()
         evidence = {nid: redact(obs, secrets) for nid, obs in self.evidence.items() if obs}
+        # A check's message may quote what it found (a password in a config line): the report never carries it.
+        checks = [dataclasses.replace(r, message=redact(r.message, secrets)) for r in self.results]
         return LabReport(lab_id=m.id, lab_title=m.title, lab_version=m.version, instance=self.runner.instance,
                          pass_mark=m.pass_mark, flavour=st.flavour if st else "", servers=servers,
                          parameters=params, started_at=started_at, finished_at=now(),
-                         persistence_ran=self.restarted, hints=hints, mode=mode, checks=list(self.results),
+                         persistence_ran=self.restarted, hints=hints, mode=mode, checks=checks,
                          hidden=sorted(self.hidden), evidence=evidence)
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from ..scoring import Status
+from .timeouts import CheckTimedOut
 
 __all__ = ["message_of", "past_tense"]
 
@@ -24,6 +25,8 @@ def message_of(report: pytest.TestReport, call: pytest.CallInfo[None], status: S
     exc = call.excinfo.value if call.excinfo else None
     if exc is None:
         return str(report.longrepr)[-500:] if report.longrepr else ""
+    if isinstance(exc, CheckTimedOut):
+        return f"{exc}: the check did not finish in time (a service that does not answer?)"
     if isinstance(exc, AssertionError):
         text = str(exc)
         # Keep the check's own sentence; drop pytest's rewritten `assert ...` explanation.

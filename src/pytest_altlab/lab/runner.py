@@ -6,6 +6,7 @@ import datetime as dt
 import shutil
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import AbstractContextManager
 from pathlib import Path
 
 import yaml
@@ -15,10 +16,11 @@ from ..composefile import free_port, render_compose
 from ..context import LabContext
 from ..errors import AltlabError, DockerNotInstalled, DockerNotRunning, LabAlreadyRunning, LabNotRunning, PortInUse
 from ..images import ensure_images
-from ..instance import InstanceState, project_name, validate_instance
+from ..instance import InstanceState, project_name, state_dir, validate_instance
 from ..manifest import LabManifest, Step
 from ..params import resolve_params
 from ..paths import private_dir, write_private
+from .guard import LabStopped, StartUnfinished, condition, instance_lock
 from .steps import render_task, run_step
 
 __all__ = ["LabRunner"]
@@ -51,9 +53,45 @@ class LabRunner:
 
     def running_state(self) -> InstanceState:
         st = self.state()
-        if st is None or not any(s.state == "running" for s in self.backend(st).status()):
+        if st is None:
+            raise LabNotRunning(self.manifest.id, self.instance)
+        if st.phase == "starting":
+            raise StartUnfinished(self.manifest.id, self.instance)
+        backend = self.backend(st)
+        cond = condition(backend.status())
+        if cond != "running":
+            if cond != "gone" or backend.leftovers()["volumes"]:
+                raise LabStopped(self.manifest.id, self.instance, "stopped" if cond == "gone" else cond)
             raise LabNotRunning(self.manifest.id, self.instance)
         return st
+
+    def lock(self, action: str) -> AbstractContextManager[None]:
+        """One lifecycle action at a time on this instance, across processes (see lab.guard)."""
+        return instance_lock(state_dir(self.project), self.manifest.id, self.instance, action)
+
+    def recover(self) -> bool:
+        """Remove what a start that died half-way left (its marker says so); True where there was one.
+
+        Only a dead start's leftovers go: a start still alive holds the lock, and this refuses."""
+        st = self.state()
+        if st is None or st.phase != "starting":
+            return False
+        with self.lock("cleaned up"):
+            st = self.state()
+            if st is None or st.phase != "starting":
+                return False
+            self.echo(f"an earlier start of {self.manifest.id} did not finish: removing what it created")
+            self._down(st)
+            st.remove()
+            return True
+
+    def _down(self, st: InstanceState) -> None:
+        try:
+            self.backend(st).down()
+        except AltlabError as e:
+            if isinstance(e, (DockerNotInstalled, DockerNotRunning)):
+                raise
+            self._sweeper().sweep()  # compose cannot read the files (half written): go by the label
 
     def context(self) -> LabContext:
         st = self.running_state()
@@ -63,20 +101,33 @@ class LabRunner:
 
     def start(self, *, flavour: str = "debian", seed: str | None = None,
               fixed_ports: dict[tuple[str, int], int] | None = None, timeout: float = 180,
-              apply_break: bool = True) -> LabContext:
+              apply_break: bool = True, fresh: bool = False) -> LabContext:
+        """Start the instance. A stopped or paused one holds the candidate's work: it is refused unless
+        `fresh` (the explicit request to delete it); what a killed start left is cleared first."""
         m = self.manifest
         if flavour not in m.flavours:
             raise AltlabError(f"lab '{m.id}' does not run on the {flavour} flavour",
                               hint="its flavours: " + ", ".join(m.flavours))
-        old = self.state()
-        if old is not None:
-            if any(s.state == "running" for s in self.backend(old).status()):
-                raise LabAlreadyRunning(m.id, self.instance)
-            self.backend(old).down()  # a crashed or stopped leftover: clear it first
-            old.remove()
+        with self.lock("started"):
+            self.recover()
+            old = self.state()
+            if old is not None:
+                backend = self.backend(old)
+                cond = condition(backend.status())
+                if cond == "running" and not fresh:
+                    raise LabAlreadyRunning(m.id, self.instance)
+                if not fresh and (cond != "gone" or backend.leftovers()["volumes"]):
+                    raise LabStopped(m.id, self.instance, "stopped" if cond == "gone" else cond)
+                self._down(old)  # asked for (--fresh), or nothing of the candidate's is left in it
+                old.remove()
+            return self._start(flavour, seed, fixed_ports, timeout, apply_break, swept=old is not None)
+
+    def _start(self, flavour: str, seed: str | None, fixed_ports: dict[tuple[str, int], int] | None,
+               timeout: float, apply_break: bool, swept: bool = False) -> LabContext:
+        m = self.manifest
         # Meanwhile, clear containers of a run whose state was lost (e.g. ALTLAB_HOME wiped).
         with ThreadPoolExecutor(max_workers=1) as pool:
-            sweep = pool.submit(self._sweeper().sweep) if old is None else None
+            sweep = pool.submit(self._sweeper().sweep) if not swept else None
             images = ensure_images(m, flavour, self.echo)
             if sweep:
                 sweep.result()  # re-raises the sweep's error (e.g. Docker not running) here
@@ -85,7 +136,7 @@ class LabRunner:
                            seed=seed, params=params, backend=self.backend_spec, lab_version=m.version,
                            started_at=dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds"),
                            servers={svc: {"image": img} for svc, img in images.items()},
-                           fixed_ports=[[s, c, h] for (s, c), h in (fixed_ports or {}).items()])
+                           fixed_ports=[[s, c, h] for (s, c), h in (fixed_ports or {}).items()], phase="starting")
         private_dir(st.dir)
         if (m.path / "workspace").is_dir():  # files the candidate edits on the host (see `altlab apply`)
             shutil.copytree(m.path / "workspace", st.workspace, dirs_exist_ok=True)
@@ -112,6 +163,7 @@ class LabRunner:
             if apply_break:
                 self.apply_steps(ctx, m.break_steps, "break step")
             write_private(st.task_file, render_task(m, params, flavour, {"workspace": str(st.workspace)}))
+            st.phase = ""  # ready: from now on the instance holds the candidate's work
             st.save()
             return ctx
         except BaseException:
@@ -124,6 +176,10 @@ class LabRunner:
 
     def stop(self) -> dict[str, list[str]]:
         """Remove everything of the instance; returns what is left (empty when all went)."""
+        with self.lock("stopped"):
+            return self._stop()
+
+    def _stop(self) -> dict[str, list[str]]:
         st = self.state()
         backend = self.backend(st) if st else self._sweeper()
         try:
@@ -143,29 +199,76 @@ class LabRunner:
         """Back to the broken state: the lab's reset steps where it has them, else a fresh start.
 
         Either way it is a new run: the hint ledger and the attempt clock start again."""
-        st = self.running_state()
+        with self.lock("reset"):
+            return self._reset(timeout)
+
+    def _reset(self, timeout: float) -> tuple[LabContext, str]:
+        self.recover()
         m = self.manifest
-        if m.reset_steps:
+        try:
+            st = self.running_state()
+            in_place = bool(m.reset_steps)
+        except LabStopped:  # a reset is the explicit request to discard the work: a stopped lab starts afresh
+            stopped = self.state()
+            assert stopped is not None
+            st, in_place = stopped, False
+        if in_place:
             ctx = LabContext(m, st, self.backend(st))
+            st.phase = "starting"  # killed half-way: the next command clears it (a reset discards the work anyway)
+            st.save()
             self.apply_steps(ctx, m.reset_steps, "reset step")
             self.apply_steps(ctx, m.break_steps, "break step")
             st.started_at = dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds")
+            st.phase = ""
             st.save()
             return ctx, "reset in place"
         # The same host ports as before where they are still free: the candidate's clients keep working.
         ports = {(s, int(c)): int(h) for s, c, h in (st.ports or st.fixed_ports)}
-        self.stop()
-        return self.start(flavour=st.flavour, seed=st.seed, fixed_ports=ports, timeout=timeout), "fresh start"
+        self._stop()
+        return self._start(st.flavour, st.seed, ports, timeout, True, swept=True), "fresh start"
 
     def apply_workspace(self, timeout: float = 180) -> LabContext:
         """Merge the candidate's workspace/compose.override.yaml into the running lab (see lab.workspace)."""
         from .workspace import apply_workspace
 
-        return apply_workspace(self.manifest, self.running_state(), timeout)
+        with self.lock("changed"):
+            return apply_workspace(self.manifest, self.running_state(), timeout)
 
-    def restart(self, services: Sequence[str] | None = None, timeout: float = 180) -> None:
-        ctx = self.context()
-        ctx.restart(services, timeout)
+    def restart(self, services: Sequence[str] | None = None, timeout: float = 180) -> tuple[LabContext, list[str]]:
+        """Restart services in place; a stopped or paused lab is brought back first (volumes kept).
+        Returns the context and the services that were down."""
+        with self.lock("restarted"):
+            down = self._resume(timeout)
+            ctx = self.context()
+            if not down:
+                ctx.restart(services, timeout)
+            return ctx, down
+
+    def resume(self, timeout: float = 180) -> tuple[LabContext, list[str]]:
+        """Bring back only what is down (stopped, paused or removed containers), keeping every volume."""
+        with self.lock("resumed"):
+            down = self._resume(timeout)
+            return self.context(), down
+
+    def _resume(self, timeout: float) -> list[str]:
+        st = self.state()
+        if st is None:
+            raise LabNotRunning(self.manifest.id, self.instance)
+        if st.phase == "starting":
+            raise StartUnfinished(self.manifest.id, self.instance)
+        backend = self.backend(st)
+        first: list[str] | None = None
+        for _ in range(3):  # a container still being removed (`docker rm -f` racing us) is missed once
+            have = {s.service: s for s in backend.status()}
+            down = [s.name for s in self.manifest.services if s.name not in have or have[s.name].state != "running"]
+            first = down if first is None else first
+            if not down:
+                break
+            backend.resume(down, [n for n in down if n in have and have[n].state == "paused"], timeout)
+        else:
+            raise AltlabError(f"lab '{self.manifest.id}' (instance '{self.instance}'): {', '.join(down)} did not "
+                              "come back", hint=f"`altlab logs {self.manifest.id}` says why")
+        return first or []
 
     def apply_steps(self, ctx: LabContext, steps: Sequence[Step], what: str) -> None:
         for step in steps:

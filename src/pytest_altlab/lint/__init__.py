@@ -77,11 +77,11 @@ class _LabLint:
         raw, bad = _load_yaml(self.yaml)
         if bad:
             self.out.append(bad)
+        loaded: ManifestError | None = None
         try:
             load_manifest(self.dir)
         except ManifestError as e:
-            if not bad:
-                self.out.append(_from_manifest_error(e))
+            loaded = None if bad else e
         data = raw if isinstance(raw, dict) else {}
         checks, problems = scan_checks(self.dir / "checks")
         for p in problems:
@@ -97,6 +97,10 @@ class _LabLint:
         if bad is None:  # without a readable lab.yaml, what it declares is unknown
             self.parameters(data)
             self.services(data)
+        # Loading stops at its first error, which these rules have usually named more precisely already
+        # (points, must_fail, a check file): only what they did not see is added.
+        if loaded is not None and not any(f.severity == "error" for f in self.out):
+            self.out.append(_from_manifest_error(loaded))
         return self.out
 
     def points(self, checks: list[CheckInfo]) -> None:
