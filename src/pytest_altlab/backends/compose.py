@@ -99,6 +99,10 @@ class ComposeBackend(Backend):
         self.ready_status = None
         docker.run(self._compose("restart", "--timeout", "20", *services), timeout=180)
         # `up --wait` on running containers recreates nothing and just waits for health.
+        self._up_no_recreate(services, timeout)
+
+    def _up_no_recreate(self, services: Sequence[str], timeout: float) -> None:
+        """Start what is stopped, create what is missing, recreate nothing (volumes stay); wait for health."""
         res = docker.run(self._compose("up", "-d", "--wait", "--wait-timeout", str(int(timeout)),
                                        "--no-recreate", "--pull", "never", *services),
                          check=False, timeout=timeout + 60)
@@ -115,13 +119,7 @@ class ComposeBackend(Backend):
             deadline = time.monotonic() + timeout
             while time.monotonic() < deadline and any(s.health == "unhealthy" for s in self.status()):
                 time.sleep(0.5)
-        # --no-recreate: stopped containers start as they are, missing ones are created; volumes stay.
-        res = docker.run(self._compose("up", "-d", "--wait", "--wait-timeout", str(int(timeout)),
-                                       "--no-recreate", "--pull", "never", *services),
-                         check=False, timeout=timeout + 60)
-        if not res.ok:
-            raise ServiceNotHealthy(self.project, self._health_report(), timeout)
-        self._check_healthy(timeout)
+        self._up_no_recreate(services, timeout)
 
     def recreate(self, services: Sequence[str], timeout: float) -> None:
         self.ready_status = None

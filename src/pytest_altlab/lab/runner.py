@@ -51,12 +51,17 @@ class LabRunner:
         """The project without its files: enough to find and remove what carries its label."""
         return get_backend(self.backend_spec, self.project)
 
-    def running_state(self) -> InstanceState:
+    def _finished_state(self) -> InstanceState:
+        """The saved state of a start that completed (else: not running, or a start that did not finish)."""
         st = self.state()
         if st is None:
             raise LabNotRunning(self.manifest.id, self.instance)
         if st.phase == "starting":
             raise StartUnfinished(self.manifest.id, self.instance)
+        return st
+
+    def running_state(self) -> InstanceState:
+        st = self._finished_state()
         backend = self.backend(st)
         cond = condition(backend.status())
         if cond != "running":
@@ -251,11 +256,7 @@ class LabRunner:
             return self.context(), down
 
     def _resume(self, timeout: float) -> list[str]:
-        st = self.state()
-        if st is None:
-            raise LabNotRunning(self.manifest.id, self.instance)
-        if st.phase == "starting":
-            raise StartUnfinished(self.manifest.id, self.instance)
+        st = self._finished_state()
         backend = self.backend(st)
         first: list[str] | None = None
         for _ in range(3):  # a container still being removed (`docker rm -f` racing us) is missed once
