@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -134,9 +135,11 @@ def cmd_grade(args: argparse.Namespace) -> int:
     runner = lab_runner(args)
     runner.running_state()  # a clear "not running" before pytest starts
     report = Path(args.report) if args.report else runner.running_state().dir / "reports" / "last.json"
+    if getattr(args, "verbose", False):
+        os.environ["ALTLAB_VERBOSE"] = "1"  # forkclient says when it grades without the fork server
     code, data, _ = grade(runner.manifest.id, instance=runner.instance, persistence=args.persistence,
                           report=report, lab_dirs=[Path(d) for d in args.lab_dir],
-                          rootdir=runner.manifest.checks_dir)
+                          rootdir=runner.manifest.checks_dir, resident=True)
     if not data:
         return 2
     return 0 if data.get("passed") else 1

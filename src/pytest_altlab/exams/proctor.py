@@ -5,8 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import shutil
-import subprocess
-import sys
 import tempfile
 import time
 from collections.abc import Callable
@@ -17,6 +15,7 @@ from typing import Any
 from .. import __version__
 from ..backends import get_engine
 from ..errors import AltlabError
+from ..grading.forkclient import pytest_process
 from ..images import ensure_images
 from ..lab import LabRunner
 from ..report import write_json_doc
@@ -132,7 +131,7 @@ def _image_digests(runners: list[LabRunner]) -> dict[str, str]:
 
 
 def grade_one(run: ExamRun, cid: str, *, final: bool = False) -> dict[str, Any]:
-    """Grade a candidate's labs (with the restart phase) in a fresh pytest process; write a signed bundle."""
+    """Grade a candidate's labs (with the restart phase) in a fresh pytest process (forked); write a signed bundle."""
     data = run.require()
     info = data.get("candidates", {}).get(cid, {})
     deadline = candidate_deadline(data, cid)  # the run's, plus any extra time the proctor granted
@@ -142,12 +141,12 @@ def grade_one(run: ExamRun, cid: str, *, final: bool = False) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="altlab-exam-") as tmp:
         report = Path(tmp) / "report.json"
         lab_dirs = [a for d in run.catalog.dirs[:-1] for a in ("--lab-dir", str(d.resolve()))]
-        argv = [sys.executable, "-m", "pytest", *lab_dirs, "--exam", str(run.exam.file.resolve()), "--candidate", cid,
+        argv = [*lab_dirs, "--exam", str(run.exam.file.resolve()), "--candidate", cid,
                 "--lab-persistence", "--lab-report", str(report), "-q", "-p", "no:cacheprovider",
                 "--rootdir", tmp, "-o", "addopts="]
-        proc = subprocess.run(argv, capture_output=True, text=True, cwd=tmp)
+        _, output = pytest_process(argv, cwd=Path(tmp))  # a child of the fork server, or `python -m pytest`
         if not report.exists():
-            raise AltlabError(f"grading {cid} produced no report", hint=(proc.stdout + proc.stderr)[-1500:])
+            raise AltlabError(f"grading {cid} produced no report", hint=output[-1500:])
         doc: dict[str, Any] = json.loads(report.read_text())
     attempt = len(run.bundles(cid)) + 1
     runners = run.runners(cid)
