@@ -152,7 +152,7 @@ def run_pytest(args: list[str], *, cwd: Path, capture: bool = True, timeout: flo
             if reply.get("error") == "stale" and attempt == 0:
                 _wait_gone(path, reply.get("pid"))  # it stops itself; start one that has today's package
                 continue
-            if "pid" not in reply:
+            if "error" in reply or "pid" not in reply:
                 raise ForkServerError(f"the fork server refused the job: {reply.get('error', reply)}")
             break
         else:
