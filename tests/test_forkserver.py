@@ -88,6 +88,22 @@ def test_a_crashing_grading_returns_its_code_and_the_server_lives_on(home: Path,
     assert run_pytest(ARGS, cwd=ok)[0] == 0
 
 
+def test_preloaded_plugins_are_assertion_rewritten_as_a_fresh_pytest_does(home: Path, tmp_path: Path) -> None:
+    """Modules pytest rewrites (an entry-point plugin's package: anyio here, ours when installed from a wheel)
+    come out of the server rewritten too, and unmarked ones plain: messages match a fresh `pytest`'s."""
+    work = checks(tmp_path, "import anyio._core._eventloop as a\nimport yaml\n\n"
+                            "def test_loaders():\n    print('LOADERS', type(a.__loader__).__name__, "
+                            "type(yaml.__loader__).__name__)\n")
+    args = [*ARGS, "-s", "-W", "error::pytest.PytestAssertRewriteWarning"]
+    code, forked = run_pytest(args, cwd=work)
+    fresh = subprocess.run([sys.executable, "-m", "pytest", *args], capture_output=True, text=True, cwd=work).stdout
+    line = [x for x in fresh.splitlines() if x.startswith("LOADERS")]
+    assert code == 0, forked
+    assert line and line[0].startswith("LOADERS AssertionRewritingHook")
+    assert line[0] in forked.splitlines()
+    assert "PytestAssertRewriteWarning" not in forked
+
+
 def test_a_stale_server_is_refused_and_replaced(home: Path, tmp_path: Path) -> None:
     work = checks(tmp_path, "def test_ok():\n    pass\n")
     assert run_pytest(ARGS, cwd=work)[0] == 0

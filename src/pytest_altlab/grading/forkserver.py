@@ -13,6 +13,7 @@ starts from the same clean interpreter, and a child that crashes only loses its 
 from __future__ import annotations
 
 import contextlib
+import gc
 import importlib
 import json
 import os
@@ -28,27 +29,45 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from pluggy import HookimplMarker
+
 from .forkclient import fingerprint, server_dir
+
+pytest_hookimpl = HookimplMarker("pytest")
 
 __all__ = ["Server", "main", "preload"]
 
 
+class _Preloader:
+    """Imports the helpers from inside a pytest session (then stops it), while pytest's assertion-rewriting
+    import hook is installed: every module pytest would rewrite (the plugins' packages, installed from a
+    wheel) is rewritten exactly as in a fresh `pytest`, so messages and reports come out the same."""
+
+    @pytest_hookimpl(tryfirst=True)
+    def pytest_cmdline_main(self, config: Any) -> int:
+        from .. import helpers
+
+        for mod in pkgutil.iter_modules(helpers.__path__):
+            with contextlib.suppress(Exception):  # a helper whose client library is missing fails in its own check
+                importlib.import_module(f"{helpers.__name__}.{mod.name}")
+        return 0
+
+
 def preload() -> None:
-    """Import what every grading needs, so a child starts with it in memory."""
-    import pytest  # noqa: F401
+    """Import what every grading needs, so a child starts with it in memory: pytest's own plugins, the
+    plugins installed with entry points (ours among them) and the check helpers."""
+    import pytest
     from _pytest.config import default_plugins
 
     for name in default_plugins:
         with contextlib.suppress(ImportError):
             importlib.import_module(f"_pytest.{name}")
-    from .. import helpers, plugin  # noqa: F401
-
-    for mod in pkgutil.iter_modules(helpers.__path__):
-        with contextlib.suppress(Exception):  # a helper whose client library is missing fails in its own check
-            importlib.import_module(f"{helpers.__name__}.{mod.name}")
-    from importlib.metadata import entry_points
-
-    entry_points(group="pytest11")  # warms the finder's caches of the site folders
+    with open(os.devnull, "w") as null, contextlib.redirect_stdout(null):
+        pytest.main(["-p", "no:cacheprovider", "-q"], plugins=[_Preloader()])
+    # Preloaded objects out of the collector's sight: pytest's gc.collect() in a child would otherwise walk
+    # (and so copy, page by page) the whole inherited heap; with freeze() a child's collection stays small.
+    gc.collect()
+    gc.freeze()
 
 
 @dataclass
