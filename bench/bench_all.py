@@ -2,6 +2,7 @@
 
   start : `altlab start LAB` vs a raw `docker compose up -d --wait` of the same generated compose file
   grade : `altlab grade LAB` (forked by the resident grader) vs `pytest --lab LAB`, both on a ready lab
+  probe : the same on the tests' probe lab, whose checks cost next to nothing (the harness's own cost)
   room  : N candidates graded (no restart phase) via the fork server vs a `python -m pytest` process each
 Rounds alternate the order of the two sides, medians are shown. Usage:
   .venv/bin/python bench/bench_all.py [LAB] [--rounds 5] [--room 20] [--grade-parallel CORES+1]
@@ -57,6 +58,25 @@ def start_and_grade(lab: str, rounds: int, home: Path, env: dict[str, str]) -> d
     return t
 
 
+def harness_only(rounds: int, env: dict[str, str]) -> dict[str, list[float]]:
+    """The same two gradings on the tests' probe lab, whose checks cost next to nothing: the harness's own cost."""
+    bindir = Path(sys.executable).parent
+    labs = ["--lab-dir", str(Path(__file__).resolve().parents[1] / "tests" / "labs")]
+    altlab, pytest_bin = str(bindir / "altlab"), str(bindir / "pytest")
+    subprocess.run([altlab, *labs, "start", "probe", "--instance", "bench"], capture_output=True, env=env, check=True)
+    t: dict[str, list[float]] = {"pytest": [], "forked": []}
+    try:
+        for i in range(rounds * 3):
+            grades = [("pytest", [pytest_bin, *labs, "--lab", "probe", "--lab-instance", "bench", "-q", "-p",
+                                  "no:cacheprovider"]),
+                      ("forked", [altlab, *labs, "grade", "probe", "--instance", "bench"])]
+            for name, argv in grades if i % 2 == 0 else reversed(grades):
+                t[name].append(timed(argv, env))
+    finally:
+        subprocess.run([altlab, *labs, "stop", "probe", "--instance", "bench"], capture_output=True, env=env)
+    return t
+
+
 def room(lab: str, n: int, parallel: int, home: Path, env: dict[str, str]) -> tuple[float, float]:
     exam = home / "room.yaml"
     exam.write_text(f"id: room-bench\ntitle: Room benchmark\ntime_limit: 120\npass_mark: 70\nlabs: [{lab}]\n")
@@ -91,6 +111,9 @@ def main() -> None:
         rows.append((f"altlab start {args.lab}", med["start"], "raw compose up --wait", med["raw"], "<= 1.10x"))
         rows.append((f"altlab grade {args.lab} (fork server)", med["forked"], "pytest --lab", med["pytest"],
                      "<= 0.4 s"))
+        h = {k: statistics.median(v) for k, v in harness_only(args.rounds, env).items()}
+        rows.append(("altlab grade probe (fork server; checks cost ~0)", h["forked"], "pytest --lab", h["pytest"],
+                     ""))
         if args.room:
             forked, plain = room(args.lab, args.room, args.grade_parallel, home, env)
             rows.append((f"room of {args.room} graded, {args.grade_parallel} at a time (fork server)", forked,
