@@ -38,6 +38,16 @@ def start_and_grade(lab: str, rounds: int, home: Path, env: dict[str, str]) -> d
     raw_file.write_text(yaml.safe_dump(render_compose(m, "debian", raw_project)))
     raw = [docker, "compose", "-p", raw_project, "-f", str(raw_file)]
     t: dict[str, list[float]] = {"raw": [], "start": [], "pytest": [], "forked": []}
+    try:
+        _rounds(lab, rounds, t, raw, altlab, pytest_bin, env)
+    finally:  # also on Ctrl-C: nothing of the bench stays behind
+        subprocess.run([*raw, "down", "-v", "-t", "5"], capture_output=True, env=env)
+        subprocess.run([altlab, "stop", lab, "--instance", "bench"], capture_output=True, env=env)
+    return t
+
+
+def _rounds(lab: str, rounds: int, t: dict[str, list[float]], raw: list[str], altlab: str, pytest_bin: str,
+            env: dict[str, str]) -> None:
     for i in range(rounds):
         for side in (["raw", "altlab"] if i % 2 == 0 else ["altlab", "raw"]):
             if side == "raw":
@@ -55,7 +65,6 @@ def start_and_grade(lab: str, rounds: int, home: Path, env: dict[str, str]) -> d
             subprocess.run([altlab, "stop", lab, "--instance", "bench"], capture_output=True, env=env)
         print(f"round {i + 1}: raw {t['raw'][-1]:.2f}s  start {t['start'][-1]:.2f}s  "
               f"pytest --lab {t['pytest'][-1]:.2f}s  altlab grade {t['forked'][-1]:.2f}s", flush=True, file=sys.stderr)
-    return t
 
 
 def harness_only(rounds: int, env: dict[str, str]) -> dict[str, list[float]]:

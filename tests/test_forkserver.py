@@ -1,4 +1,4 @@
-"""The resident grader: its protocol, a crashing grading, a stale server, the fallback, and reports identical to pytest's."""
+"""The resident grader: its protocol, a crashing grading, a stale server, the fallback, reports as pytest's."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import socket
 import stat
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -112,6 +113,10 @@ def test_a_stale_server_is_refused_and_replaced(home: Path, tmp_path: Path) -> N
     # A client of another package version: the server refuses and stops; so does the one started for it.
     with pytest.raises(ForkServerError, match="stale"):
         run_pytest(ARGS, cwd=work, fp="0" * 16)
+    for _ in range(500):  # it exits as soon as it has nothing running
+        if not forkclient._alive(old["pid"]):
+            break
+        time.sleep(0.01)
     assert not forkclient._alive(old["pid"])
     assert run_pytest(ARGS, cwd=work)[0] == 0  # a client of today's package starts a fresh server
     new = ping()
@@ -190,8 +195,8 @@ def test_the_fork_server_writes_the_report_pytest_lab_writes(home: Path, tmp_pat
             plain, forked = tmp_path / f"pytest-{state}.json", tmp_path / f"forked-{state}.json"
             subprocess.run([sys.executable, "-m", "pytest", *lab, "--lab", "probe", "--lab-instance", inst, "-q",
                             "-p", "no:cacheprovider", "--lab-report", str(plain),
-                            "--rootdir", str(TEST_LABS / "probe" / "checks")],  # node ids as `altlab grade` has them capture_output=True, cwd=tmp_path,
-                           timeout=300)
+                            "--rootdir", str(TEST_LABS / "probe" / "checks")],  # node ids as `altlab grade` has them
+                           capture_output=True, cwd=tmp_path, timeout=300)
             res = altlab(*lab, "grade", "probe", "--instance", inst, "--report", str(forked), "--verbose")
             assert "without the fork server" not in res.stderr
             assert ping() is not None  # the grading went through the server

@@ -15,6 +15,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from ..errors import AltlabError
 from ..paths import home_tag, private_dir, state_home
 
 __all__ = ["ForkServerError", "fingerprint", "ping", "pytest_process", "run_pytest", "server_dir", "socket_path",
@@ -40,7 +41,7 @@ def verbose() -> bool:
 def fingerprint() -> str:
     """What the server preloaded: the interpreter and every module file of the package. An edited or
     upgraded package (also an editable checkout) gives a new fingerprint, so a stale server is replaced."""
-    h = hashlib.sha256(sys.executable.encode())
+    h = hashlib.sha256(f"{sys.executable}\0{os.environ.get('PYTHONPATH', '')}\0".encode())
     for f in sorted(PKG.rglob("*.py")):
         st = f.stat()
         h.update(f"{f.relative_to(PKG)}:{st.st_mtime_ns}:{st.st_size};".encode())
@@ -134,15 +135,18 @@ def run_pytest(args: list[str], *, cwd: Path, capture: bool = True, timeout: flo
     Raises ForkServerError when the job was not taken; nothing has run then, so the caller may fall back."""
     if disabled():
         raise ForkServerError("ALTLAB_NO_FORKSERVER is set")
-    path = socket_path()
-    fp = fp or fingerprint()
-    msg = {"op": "grade", "fingerprint": fp, "argv": args, "cwd": str(cwd), "env": dict(os.environ)}
     with contextlib.ExitStack() as stack:
-        out = stack.enter_context(tempfile.TemporaryFile()) if capture else None
-        fds = [out.fileno(), out.fileno()] if out else [sys.stdout.fileno(), sys.stderr.fileno()]
-        if not capture:
-            sys.stdout.flush()
-            sys.stderr.flush()
+        try:
+            path = socket_path()
+            fp = fp or fingerprint()
+            out = stack.enter_context(tempfile.TemporaryFile()) if capture else None
+            fds = [out.fileno(), out.fileno()] if out else [sys.stdout.fileno(), sys.stderr.fileno()]
+            if not capture:
+                sys.stdout.flush()
+                sys.stderr.flush()
+        except (OSError, ValueError, AltlabError) as e:  # no state folder, no real stdout (redirected in-process)
+            raise ForkServerError(f"cannot prepare the job: {e}") from None
+        msg = {"op": "grade", "fingerprint": fp, "argv": args, "cwd": str(cwd), "env": dict(os.environ)}
         for attempt in range(2):
             s = stack.enter_context(_guard(_server(path)))
             try:
@@ -150,7 +154,7 @@ def run_pytest(args: list[str], *, cwd: Path, capture: bool = True, timeout: flo
             except (OSError, ValueError) as e:
                 raise ForkServerError(f"the fork server did not take the job: {e}") from None
             if reply.get("error") == "stale" and attempt == 0:
-                _wait_gone(path, reply.get("pid"))  # it stops itself; start one that has today's package
+                _wait_gone(path)  # it stops listening (finishing its running jobs); start one with today's package
                 continue
             if "error" in reply or "pid" not in reply:
                 raise ForkServerError(f"the fork server refused the job: {reply.get('error', reply)}")
@@ -182,12 +186,11 @@ def _guard(s: socket.socket) -> Any:
         s.close()
 
 
-def _wait_gone(path: Path, pid: Any, timeout: float = 10.0) -> None:
+def _wait_gone(path: Path, timeout: float = 10.0) -> None:
+    """Until the server has removed its socket (it exits once its running gradings are done)."""
     deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if not path.exists() and not (isinstance(pid, int) and _alive(pid)):
-            return
-        time.sleep(0.02)
+    while time.monotonic() < deadline and path.exists():
+        time.sleep(0.01)
 
 
 def _alive(pid: int) -> bool:
@@ -210,13 +213,17 @@ def ping() -> dict[str, Any] | None:
 
 
 def stop_server(timeout: float = 10.0) -> bool:
-    """Ask this state folder's server to stop (it waits for its gradings); True if one was running."""
+    """Ask this state folder's server to stop and wait (up to timeout) until it has; True if one was running."""
     try:
         with _guard(_connect(socket_path(), 5.0)) as s:
             reply = _call(s, {"op": "stop"})
     except (OSError, ValueError, ForkServerError):
         return False
-    _wait_gone(socket_path(), reply.get("pid"), timeout)
+    _wait_gone(socket_path(), timeout)
+    pid = reply.get("pid")
+    deadline = time.monotonic() + timeout
+    while isinstance(pid, int) and _alive(pid) and time.monotonic() < deadline:
+        time.sleep(0.02)
     return True
 
 

@@ -62,8 +62,9 @@ def preload() -> None:
     for name in default_plugins:
         with contextlib.suppress(ImportError):
             importlib.import_module(f"_pytest.{name}")
-    with open(os.devnull, "w") as null, contextlib.redirect_stdout(null):
-        pytest.main(["-p", "no:cacheprovider", "-q"], plugins=[_Preloader()])
+    here = server_dir()  # an empty private folder: no conftest.py or ini file of anyone's is picked up
+    with open(os.devnull, "w") as null, contextlib.redirect_stdout(null), contextlib.chdir(here):
+        pytest.main(["-p", "no:cacheprovider", "-q", "-c", os.devnull, "--rootdir", str(here)], plugins=[_Preloader()])
     # Preloaded objects out of the collector's sight: pytest's gc.collect() in a child would otherwise walk
     # (and so copy, page by page) the whole inherited heap; with freeze() a child's collection stays small.
     gc.collect()
