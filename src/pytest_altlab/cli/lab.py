@@ -133,14 +133,16 @@ def cmd_grade(args: argparse.Namespace) -> int:
     from ..grading import grade
 
     runner = lab_runner(args)
-    runner.running_state()  # a clear "not running" before pytest starts
-    report = Path(args.report) if args.report else runner.running_state().dir / "reports" / "last.json"
+    st = runner.state()  # the state file only: the grading itself checks the containers (one `compose ps`, not 3)
+    if st is None:
+        raise LabNotRunning(runner.manifest.id, runner.instance)
+    report = Path(args.report) if args.report else st.dir / "reports" / "last.json"
     if getattr(args, "verbose", False):
         os.environ["ALTLAB_VERBOSE"] = "1"  # forkclient says when it grades without the fork server
     code, data, _ = grade(runner.manifest.id, instance=runner.instance, persistence=args.persistence,
                           report=report, lab_dirs=[Path(d) for d in args.lab_dir],
                           rootdir=runner.manifest.checks_dir, resident=True)
-    if not data:
+    if not data or (code == 4 and data.get("error")):  # pytest said why it could not grade (e.g. not running)
         return 2
     return 0 if data.get("passed") else 1
 
