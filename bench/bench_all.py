@@ -11,6 +11,7 @@ Rounds alternate the order of the two sides, medians are shown. Usage:
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shutil
 import statistics
@@ -86,7 +87,7 @@ def harness_only(rounds: int, env: dict[str, str]) -> dict[str, list[float]]:
     return t
 
 
-def room(lab: str, n: int, parallel: int, home: Path, env: dict[str, str]) -> tuple[float, float]:
+def room(lab: str, n: int, parallel: int, home: Path, env: dict[str, str]) -> tuple[float, float, int]:
     exam = home / "room.yaml"
     exam.write_text(f"id: room-bench\ntitle: Room benchmark\ntime_limit: 120\npass_mark: 70\nlabs: [{lab}]\n")
     altlab = [sys.executable, "-m", "pytest_altlab.cli"]
@@ -94,11 +95,18 @@ def room(lab: str, n: int, parallel: int, home: Path, env: dict[str, str]) -> tu
     try:
         res = subprocess.run([*altlab, "exam", "start", str(exam), "--candidates", ",".join(cands), "--parallel", "6"],
                              env=env, capture_output=True, text=True)
-        if res.returncode != 0:
-            sys.exit(f"the room did not start:\n{res.stdout[-1500:]}{res.stderr[-1500:]}")
+        status = subprocess.run([*altlab, "exam", "status", str(exam), "--json"], env=env, capture_output=True,
+                                text=True)
+        rows = json.loads(status.stdout or "[]")
+        ready = [r["candidate"] for r in rows if r.get("state") == "ready"]
+        if res.returncode != 0:  # on a loaded machine a candidate may miss the start timeout: grade the others
+            print(f"room: {len(ready)} of {n} ready:\n{res.stderr[-800:]}", file=sys.stderr)
+        if not ready:
+            sys.exit("the room did not start")
+        cands = ready
         plain, _ = quick_room(exam, home, cands, parallel, resident=False)
         forked, _ = quick_room(exam, home, cands, parallel, resident=True)
-        return forked, plain
+        return forked, plain, len(cands)
     finally:
         subprocess.run([*altlab, "exam", "stop", str(exam), "--all"], env=env, capture_output=True)
 
@@ -124,8 +132,8 @@ def main() -> None:
         rows.append(("altlab grade probe (fork server; checks cost ~0)", h["forked"], "pytest --lab", h["pytest"],
                      ""))
         if args.room:
-            forked, plain = room(args.lab, args.room, args.grade_parallel, home, env)
-            rows.append((f"room of {args.room} graded, {args.grade_parallel} at a time (fork server)", forked,
+            forked, plain, graded = room(args.lab, args.room, args.grade_parallel, home, env)
+            rows.append((f"room of {graded} graded, {args.grade_parallel} at a time (fork server)", forked,
                          "a pytest process each", plain, "<= 8 s"))
     finally:
         stop_server()
