@@ -50,7 +50,12 @@ def altlab_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
     home = tmp_path_factory.mktemp("altlab-home")
     old = os.environ.get("ALTLAB_HOME")
     os.environ["ALTLAB_HOME"] = str(home)
+    # Tests make many state folders, each with its own resident grader: let idle ones go soon.
+    os.environ.setdefault("ALTLAB_FORKSERVER_IDLE", "30")
     yield home
+    from pytest_altlab.grading.forkclient import stop_server
+
+    stop_server()
     if old is None:
         os.environ.pop("ALTLAB_HOME", None)
     else:

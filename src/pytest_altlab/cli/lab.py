@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -145,12 +146,14 @@ def cmd_grade(args: argparse.Namespace) -> int:
 
     runner = lab_runner(args)
     runner.recover()
-    runner.running_state()  # a clear "not running" (or "stopped") before pytest starts
-    report = Path(args.report) if args.report else runner.running_state().dir / "reports" / "last.json"
+    st = runner.running_state()  # a clear "not running" (or "stopped") before pytest starts
+    report = Path(args.report) if args.report else st.dir / "reports" / "last.json"
+    if getattr(args, "verbose", False):
+        os.environ["ALTLAB_VERBOSE"] = "1"  # forkclient says when it grades without the fork server
     code, data, _ = grade(runner.manifest.id, instance=runner.instance, persistence=args.persistence,
                           report=report, lab_dirs=[Path(d) for d in args.lab_dir],
-                          rootdir=runner.manifest.checks_dir)
-    if not data:
+                          rootdir=runner.manifest.checks_dir, resident=True)
+    if not data or (code == 4 and data.get("error")):  # pytest said why it could not grade (e.g. not running)
         return 2
     if data.get("error"):
         err(f"altlab: error: {data['error']}\n  hint: the report ({report}) says what was graded")

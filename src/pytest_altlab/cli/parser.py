@@ -47,6 +47,7 @@ def _shell(p: argparse.ArgumentParser) -> None:
 def _grade(p: argparse.ArgumentParser) -> None:
     p.add_argument("--persistence", action="store_true", help="also restart the services and re-check")
     p.add_argument("--report", help="where to write the JSON report")
+    p.add_argument("--verbose", action="store_true", help="say when grading runs without the resident grader")
 
 
 def _restart(p: argparse.ArgumentParser) -> None:

@@ -5,8 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import shutil
-import subprocess
-import sys
 import tempfile
 import time
 from collections.abc import Callable
@@ -17,6 +15,7 @@ from typing import Any
 from .. import __version__
 from ..backends import get_engine
 from ..errors import AltlabError
+from ..grading.forkclient import pytest_process
 from ..images import ensure_images
 from ..lab import LabRunner
 from ..report import write_json_doc
@@ -149,8 +148,8 @@ def _image_digests(runners: list[LabRunner]) -> dict[str, str]:
 
 
 def grade_one(run: ExamRun, cid: str, *, final: bool = False) -> dict[str, Any]:
-    """Grade a candidate's labs in a fresh pytest process; write a signed bundle. Only the final grading runs
-    the restart phase: a progress grading mid-exam never restarts the candidate's services."""
+    """Grade a candidate's labs in a fresh pytest process (a child of the fork server); write a signed bundle.
+    Only the final grading runs the restart phase: a progress grading mid-exam never restarts the services."""
     data = run.require()
     info = data.get("candidates", {}).get(cid, {})
     deadline = candidate_deadline(data, cid)  # the run's, plus any extra time the proctor granted
@@ -160,20 +159,20 @@ def grade_one(run: ExamRun, cid: str, *, final: bool = False) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="altlab-exam-") as tmp:
         report = Path(tmp) / "report.json"
         lab_dirs = [a for d in run.catalog.dirs[:-1] for a in ("--lab-dir", str(d.resolve()))]
-        argv = [sys.executable, "-m", "pytest", *lab_dirs, "--exam", str(run.exam.file.resolve()), "--candidate", cid,
+        argv = [*lab_dirs, "--exam", str(run.exam.file.resolve()), "--candidate", cid,
                 *(["--lab-persistence"] if final else []), "--lab-report", str(report), "-q", "-p", "no:cacheprovider",
                 "--rootdir", tmp, "-o", "addopts="]
-        proc = subprocess.run(argv, capture_output=True, text=True, cwd=tmp)
+        code, output = pytest_process(argv, cwd=Path(tmp))  # a child of the fork server, or `python -m pytest`
         try:
             doc: dict[str, Any] = json.loads(report.read_text(encoding="utf-8"))
         except (OSError, ValueError):
-            raise AltlabError(f"grading {cid} produced no report (pytest exit code {proc.returncode})",
-                              hint=(proc.stdout + proc.stderr)[-1500:]) from None
-        if proc.returncode not in (0, 1):
+            raise AltlabError(f"grading {cid} produced no report (pytest exit code {code})",
+                              hint=output[-1500:]) from None
+        if code not in (0, 1):
             # pytest died or stopped early: the bundle says so, with its last words, instead of a clean-looking 0.
-            last = (proc.stderr.strip() or proc.stdout.strip()).splitlines()[-1:] or [""]
+            last = output.strip().splitlines()[-1:] or [""]
             doc["error"] = f"{doc.get('error') or 'the grading stopped early'} (pytest exit code " \
-                           f"{proc.returncode}{': ' + last[0][:300] if last[0] else ''})"
+                           f"{code}{': ' + last[0][:300] if last[0] else ''})"
     attempt = len(run.bundles(cid)) + 1
     runners = run.runners(cid)
     doc.update({

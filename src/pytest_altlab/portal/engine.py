@@ -9,8 +9,6 @@ import datetime as dt
 import json
 import os
 import re
-import subprocess
-import sys
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -23,6 +21,7 @@ from ..errors import AltlabError
 from ..exams.manifest import CANDIDATE_RE, candidate_instance, find_exam
 from ..exams.proctor import candidate_status, grade_one, restart_candidate
 from ..exams.run import ExamRun
+from ..grading.forkclient import pytest_process
 from ..instance import InstanceState
 from ..lab import LabRunner
 from ..paths import state_home
@@ -195,11 +194,11 @@ class Engine:
         with tempfile.TemporaryDirectory(prefix="altlab-portal-") as tmp:
             report = Path(tmp) / "report.json"
             lab_dirs = [a for d in self.catalog.dirs[:-1] for a in ("--lab-dir", str(d.resolve()))]
-            argv = [sys.executable, "-m", "pytest", *lab_dirs, *args, "--lab-report", str(report), "-q",
+            argv = [*lab_dirs, *args, "--lab-report", str(report), "-q",
                     "-p", "no:cacheprovider", "--rootdir", tmp, "-o", "addopts="]
-            proc = subprocess.run(argv, capture_output=True, text=True, cwd=tmp, timeout=900)
+            _, output = pytest_process(argv, cwd=Path(tmp), timeout=900)  # forked by the resident grader
             if not report.exists():
-                raise AltlabError("grading produced no report", hint=(proc.stdout + proc.stderr)[-800:])
+                raise AltlabError("grading produced no report", hint=output[-800:])
             doc: dict[str, Any] = json.loads(report.read_text())
             return doc
 
