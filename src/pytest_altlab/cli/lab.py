@@ -132,11 +132,16 @@ def cmd_grade(args: argparse.Namespace) -> int:
     from ..grading import grade
 
     runner = lab_runner(args)
-    runner.running_state()  # a clear "not running" before pytest starts
-    report = Path(args.report) if args.report else runner.running_state().dir / "reports" / "last.json"
+    st = runner.running_state()  # a clear "not running" before pytest starts
+    if st.exam and args.report:
+        raise AltlabError(f"instance '{runner.instance}' belongs to exam '{st.exam['id']}': no report file",
+                          hint="the proctor's report holds the details")
+    report = Path(args.report) if args.report else st.dir / "reports" / "last.json"
+    # An exam's instance is graded as the candidate sees it: no details, no hidden checks, no tracebacks.
+    extra = ["--lab-mode", "exam"] if st.exam else (["--tb=long"] if getattr(args, "verbose", False) else [])
     code, data, _ = grade(runner.manifest.id, instance=runner.instance, persistence=args.persistence,
                           report=report, lab_dirs=[Path(d) for d in args.lab_dir],
-                          rootdir=runner.manifest.checks_dir)
+                          rootdir=runner.manifest.checks_dir, extra_args=extra)
     if not data:
         return 2
     return 0 if data.get("passed") else 1

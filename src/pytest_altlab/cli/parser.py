@@ -45,6 +45,8 @@ def _shell(p: argparse.ArgumentParser) -> None:
 def _grade(p: argparse.ArgumentParser) -> None:
     p.add_argument("--persistence", action="store_true", help="also restart the services and re-check")
     p.add_argument("--report", help="where to write the JSON report")
+    p.add_argument("--verbose", "-v", action="store_true",
+                   help="also pytest's tracebacks of failed checks (they show the check's source and values)")
 
 
 def _restart(p: argparse.ArgumentParser) -> None:

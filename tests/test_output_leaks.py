@@ -1,0 +1,70 @@
+"""Drill output never gives an answer away: no pytest tracebacks (a check's source and locals) unless asked,
+and failure messages that name what the candidate must find only once they found it."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+from pytest_altlab.report import LabReport, render_table
+from pytest_altlab.scoring import CheckResult
+
+from .conftest import TEST_LABS, altlab
+
+ROOT = Path(__file__).resolve().parents[1]
+# What a traceback shows and a drill table never does: the check's source, its locals, pytest's rewrite.
+TRACEBACK_MARKS = ("Traceback", "def test_", "lab.params", "got = ", "AssertionError", "assert '", "E   ")
+
+
+def _load(path: Path) -> ModuleType:
+    spec = importlib.util.spec_from_file_location(f"leak_{path.parent.parent.name}", path)
+    assert spec and spec.loader
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def test_the_queue_is_named_only_once_the_answer_file_names_it() -> None:
+    conf = _load(ROOT / "labs/rabbitmq-queue-triage/checks/conftest.py")
+    culprit = json.loads((ROOT / "labs/rabbitmq-queue-triage/queues.json").read_text())["culprit"]
+    for wrong in (None, "", "email.send\n", "altcraft\n"):
+        label = conf.culprit_label(wrong, culprit)
+        assert culprit["name"] not in label and culprit["vhost"] not in label, (wrong, label)
+    assert culprit["name"] in conf.culprit_label(f"{culprit['name']}\n", culprit)
+    assert culprit["name"] in conf.culprit_label(f"  `{culprit['name']}`  \n", culprit)
+
+
+def test_exam_view_hides_hidden_checks_and_messages_but_counts_their_points() -> None:
+    rep = LabReport(lab_id="x", lab_title="X", lab_version=1, instance="i", pass_mark=50, mode="exam",
+                    hidden=["h"], checks=[CheckResult("a", "visible one", 8, "passed"),
+                                          CheckResult("h", "secret check", 12, "failed", message="the answer is 7")])
+    out = render_table(rep, color=False, width=80, show_messages=False, hidden=rep.hidden)
+    assert "secret check" not in out and "the answer is 7" not in out
+    assert "score 8/20" in out  # the same total as candidate.html: every check's points
+
+
+@pytest.fixture
+def probe_home(tmp_path: Path) -> dict[str, str]:
+    return {"ALTLAB_HOME": str(tmp_path / "home")}
+
+
+@pytest.mark.docker
+def test_drill_grade_shows_no_traceback_unless_verbose(probe_home: dict[str, str]) -> None:
+    args = ("--lab-dir", str(TEST_LABS))
+    inst = "leaks"
+    assert altlab(*args, "start", "probe", "--instance", inst, env=probe_home).returncode == 0
+    try:
+        plain = altlab(*args, "grade", "probe", "--instance", inst, env=probe_home)
+        assert plain.returncode == 1 and "failed" in plain.stdout
+        assert "look at: the file /srv/answer in the box" in plain.stdout
+        shown = [m for m in TRACEBACK_MARKS if m in plain.stdout]
+        assert not shown, plain.stdout
+        assert "s3cret" not in plain.stdout  # the secret parameter, a local of no check but of the lab
+        verbose = altlab(*args, "grade", "probe", "--instance", inst, "--verbose", env=probe_home)
+        assert "def test_answer_file" in verbose.stdout  # the traceback is there when asked for
+    finally:
+        altlab(*args, "stop", "probe", "--instance", inst, env=probe_home)
