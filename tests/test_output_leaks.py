@@ -68,3 +68,29 @@ def test_drill_grade_shows_no_traceback_unless_verbose(probe_home: dict[str, str
         assert "def test_answer_file" in verbose.stdout  # the traceback is there when asked for
     finally:
         altlab(*args, "stop", "probe", "--instance", inst, env=probe_home)
+
+
+@pytest.mark.docker
+def test_triage_grade_names_neither_the_queue_nor_its_count_before_it_is_found(probe_home: dict[str, str]) -> None:
+    culprit = json.loads((ROOT / "labs/rabbitmq-queue-triage/queues.json").read_text())["culprit"]
+    inst = "leaks-rq"
+    assert altlab("start", "rabbitmq-queue-triage", "--instance", inst, env=probe_home).returncode == 0
+    try:
+        def grade() -> str:
+            res = altlab("grade", "rabbitmq-queue-triage", "--instance", inst, env=probe_home)
+            assert res.returncode == 1, res.stderr
+            return res.stdout
+
+        broken = grade()
+        assert "failed" in broken and "not named here" in broken
+        for leak in (culprit["name"], f"vhost '{culprit['vhost']}'", "46,180", "46180", *TRACEBACK_MARKS):
+            assert leak not in broken, (leak, broken)
+        path = "/tmp/altlab-answer"  # a wrong answer: still nothing named
+        res = altlab("status", "rabbitmq-queue-triage", "--instance", inst, "--json", env=probe_home)
+        path = json.loads(res.stdout)["parameters"].get("answer_file", path)
+        wrong = altlab("shell", "rabbitmq-queue-triage", "--instance", inst, "--", "sh", "-c",
+                       f"echo email.send > {path}", env=probe_home)
+        assert wrong.returncode == 0, wrong.stderr
+        assert culprit["name"] not in grade()
+    finally:
+        altlab("stop", "rabbitmq-queue-triage", "--instance", inst, env=probe_home)

@@ -44,9 +44,11 @@ def check_lines(c: CheckResult, *, width: int, points_w: int, details: bool) -> 
     for para in (c.message or "").splitlines():
         body += textwrap.wrap(para, avail - 2, subsequent_indent="  ") or []
     if len(body) > _MAX_DETAIL_LINES:
-        body = body[:_MAX_DETAIL_LINES - 1] + [textwrap.shorten(body[_MAX_DETAIL_LINES - 1] + " ...", avail)]
+        last = body[_MAX_DETAIL_LINES - 1]
+        pad = " " * (len(last) - len(last.lstrip()))
+        body = body[:_MAX_DETAIL_LINES - 1] + [pad + textwrap.shorten(last, avail - len(pad) - 4, placeholder="") + " ..."]
     out += [indent + _esc(b) for b in body]
-    if c.look and c.status in ("failed", "blocked"):
+    if c.look and c.status == "failed":  # a blocked check points at the check it waits for instead
         for w in textwrap.wrap(f"look at: {c.look}", avail, subsequent_indent="  "):
             out.append(indent + f"[dim]{_esc(w)}[/]")
     return out

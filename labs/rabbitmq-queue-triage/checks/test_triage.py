@@ -120,7 +120,9 @@ def test_queue_is_empty(lab, rmq, culprit, named):
     """The queue was purged: it exists and holds no messages"""
     q = _queue(rmq, culprit, named)
     n = q.get("messages")
-    assert n == 0, f"expected {named} to hold 0 messages after a purge; it holds {n:,}"
+    # The count of messages would point at the queue as surely as its name.
+    held = f"{n:,}" if named.startswith("'") else "messages"
+    assert n == 0, f"expected {named} to hold 0 messages after a purge; it holds {held}"
 
 
 @pytest.mark.points(10)
