@@ -1,4 +1,4 @@
-"""Commands for working in a lab: list, start, status, task, shell, grade, stop, restart, logs, apply, reset."""
+"""Commands for working in a lab: start, status, task, shell, grade, stop, restart, logs, apply, reset."""
 
 from __future__ import annotations
 
@@ -8,63 +8,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..errors import AltlabError, LabNotRunning
-from .options import lab_catalog, lab_runner, parse_ports
-from .output import console, err, print_access
+from .options import lab_runner, parse_ports
+from .output import err, print_access
 
 if TYPE_CHECKING:
-    from ..manifest import LabManifest
-
-
-def cmd_list(args: argparse.Namespace) -> int:
-    from rich.table import Table
-
-    from ..composefile import load_service_file
-
-    labs, broken = lab_catalog(args).load_all()
-    for e in broken:
-        err(f"altlab: skipping an invalid lab: {e}")
-    if args.json:
-        print(json.dumps([{"id": m.id, "title": m.title, "services": [s.name for s in m.services],
-                           "minutes": m.time_limit, "flavours": list(m.flavours),
-                           "skills": list(m.skills), "notes": dict(m.flavour_notes)} for m in labs], indent=2))
-        return 0
-    from ..store import Store
-
-    store = Store()
-    t = Table(title="labs", show_lines=True)
-    for col in ("id", "title", "services", "min", "points", "flavours", "self-test here"):
-        t.add_column(col, no_wrap=col == "id")
-    notes = []
-    for m in labs:
-        flav = ", ".join(f + ("*" if m.note_for(f) else "") for f in m.flavours)
-        notes += [f"* {m.id} ({f}): {m.note_for(f)}" for f in m.flavours if m.note_for(f)]
-        runs = store.last_verify(m.id)
-        tested = "\n".join(f"{f}: {'ok' if ok else 'FAILED'} {at[:16]} ({secs:.0f}s)"
-                           for f, (ok, at, secs) in sorted(runs.items())) or "never verified"
-        t.add_row(m.id, m.title, ", ".join(s.name for s in m.services), str(m.time_limit), _points(m), flav, tested)
-    con = console()
-    con.print(t)
-    for n in notes:
-        con.print(n, markup=False)
-    if args.images:
-        for m in labs:
-            for s in m.services:
-                sf = load_service_file(s.use, m.path)
-                print(f"{m.id}/{s.name}: " + ", ".join(f"{f}={img}" for f, img in sf.images.items()))
-    return 0
-
-
-def _points(m: LabManifest) -> str:
-    import ast
-
-    total = 0.0
-    for f in sorted(m.checks_dir.glob("test_*.py")):
-        for node in ast.walk(ast.parse(f.read_text())):
-            if isinstance(node, ast.Call) and getattr(node.func, "attr", "") == "points" and node.args:
-                arg = node.args[0]
-                if isinstance(arg, ast.Constant) and isinstance(arg.value, (int, float)):
-                    total += arg.value
-    return f"{total:g}"
+    pass
 
 
 def cmd_start(args: argparse.Namespace) -> int:
@@ -107,7 +55,9 @@ def cmd_status(args: argparse.Namespace) -> int:
 
 
 def cmd_task(args: argparse.Namespace) -> int:
-    print(lab_runner(args).task())
+    from .markdown import print_markdown
+
+    print_markdown(lab_runner(args).task(), raw=getattr(args, "raw", False))
     return 0
 
 

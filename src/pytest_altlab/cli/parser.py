@@ -9,6 +9,7 @@ import argparse
 import os
 from collections.abc import Callable
 
+from .catalog import add_list_arguments, add_show_arguments
 from .options import add_candidates, add_flavour, add_instance, add_json, add_timeout, finite
 
 __all__ = ["COMMANDS", "EXAM_COMMANDS", "build_parser"]
@@ -18,11 +19,6 @@ Adder = Callable[[argparse.ArgumentParser], None]
 
 def _none(p: argparse.ArgumentParser) -> None:
     pass
-
-
-def _list(p: argparse.ArgumentParser) -> None:
-    add_json(p)
-    p.add_argument("--images", action="store_true", help="also the image of each service per flavour")
 
 
 def _start(p: argparse.ArgumentParser) -> None:
@@ -145,10 +141,14 @@ def _exam_verify_report(p: argparse.ArgumentParser) -> None:
 
 # name -> (runs, help, options, takes a lab id + --instance)
 COMMANDS: dict[str, tuple[str, str, Adder, bool]] = {
-    "list": ("lab:cmd_list", "the labs: id, title, services, minutes, points, flavours, self-test", _list, False),
+    "list": ("catalog:cmd_list", "the labs, one line each: id, skills, minutes, points, state here",
+             add_list_arguments, False),
+    "show": ("catalog:cmd_show", "one lab: title, summary, services, flavours and their notes, self-tests",
+             add_show_arguments, False),
     "start": ("lab:cmd_start", "start a lab: containers up, broken state applied, task shown", _start, True),
     "status": ("lab:cmd_status", "is the lab running; services, ports, parameters", _status, True),
-    "task": ("lab:cmd_task", "show the task statement of a running lab", _none, True),
+    "task": ("lab:cmd_task", "show the task statement of a running lab (reflowed; --raw: the file as is)",
+             lambda p: p.add_argument("--raw", action="store_true", help="the TASK.md text as is"), True),
     "shell": ("lab:cmd_shell", "a shell in a lab service; `-- CMD ARGS...` runs one command", _shell, True),
     "grade": ("lab:cmd_grade", "grade the running lab (same as `pytest --lab LAB`)", _grade, True),
     "stop": ("lab:cmd_stop", "remove the lab's containers, networks and volumes", _none, True),
