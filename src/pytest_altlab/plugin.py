@@ -38,6 +38,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     g.addoption("--lab-dir", metavar="PATH", action="append", default=[],
                 help="a folder of your own labs (repeatable; also ALTLAB_LABS_PATH and ini altlab_lab_dirs)")
     g.addoption("--lab-report", metavar="PATH", help="write the JSON report (schema_version 1) to PATH")
+    g.addoption("--lab-report-unannounced", action="store_true",
+                help="do not print where the report went (`altlab grade` keeps it in the instance's folder)")
     g.addoption("--lab-persistence", action="store_true",
                 help="restart the lab's services after the first pass and re-run the persistent checks")
     g.addoption("--exam", metavar="EXAM", help="grade one candidate's labs of an exam (with --candidate)")
@@ -107,7 +109,8 @@ def pytest_configure(config: pytest.Config) -> None:
         persistence=config.getoption("lab_persistence"),
         mode="exam" if exam_instance else config.getoption("lab_mode") or ("exam" if exam else "drill"),
         record_progress=not config.getoption("lab_no_progress") and exam is None and not worker and not exam_instance,
-        exam=exam, candidate=config.getoption("candidate") or "")
+        exam=exam, candidate=config.getoption("candidate") or "",
+        announce_report=not config.getoption("lab_report_unannounced"))
     grader = Grader(labs, options)
     if options.mode == "exam" or _quiet_failures(config):
         # The candidate's view is the score table only: no tracebacks or summaries that would show

@@ -46,7 +46,8 @@ def check_lines(c: CheckResult, *, width: int, points_w: int, details: bool) -> 
     if len(body) > _MAX_DETAIL_LINES:
         last = body[_MAX_DETAIL_LINES - 1]
         pad = " " * (len(last) - len(last.lstrip()))
-        body = body[:_MAX_DETAIL_LINES - 1] + [pad + textwrap.shorten(last, avail - len(pad) - 4, placeholder="") + " ..."]
+        last = pad + textwrap.shorten(last, avail - len(pad) - 4, placeholder="") + " ..."
+        body = body[:_MAX_DETAIL_LINES - 1] + [last]
     out += [indent + _esc(b) for b in body]
     if c.look and c.status == "failed":  # a blocked check points at the check it waits for instead
         for w in textwrap.wrap(f"look at: {c.look}", avail, subsequent_indent="  "):

@@ -89,6 +89,7 @@ def cmd_grade(args: argparse.Namespace) -> int:
     report = Path(args.report) if args.report else st.dir / "reports" / "last.json"
     # An exam's instance is graded as the candidate sees it: no details, no hidden checks, no tracebacks.
     extra = ["--lab-mode", "exam"] if st.exam else (["--tb=long"] if getattr(args, "verbose", False) else [])
+    extra += [] if args.report else ["--lab-report-unannounced"]  # the instance's own file: `--report` to choose
     code, data, _ = grade(runner.manifest.id, instance=runner.instance, persistence=args.persistence,
                           report=report, lab_dirs=[Path(d) for d in args.lab_dir],
                           rootdir=runner.manifest.checks_dir, extra_args=extra)

@@ -191,7 +191,7 @@ class Grader:
             total = self.exam_report().total
             terminalreporter.write_line(f"exam {self.options.exam.id}: {total.percent:g}% (pass mark "
                                         f"{total.pass_mark:g}%): {'PASSED' if total.passed else 'NOT PASSED'}")
-        if self.report_path:
+        if self.report_path and self.options.announce_report:
             terminalreporter.write_line(f"report written to {self.report_path}")
 
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
