@@ -51,7 +51,7 @@ def grade_json(home: dict[str, str], inst: str, tmp_path: Path) -> dict:
 @pytest.mark.docker
 def test_hints_are_shown_in_order_cost_points_and_appear_in_the_report(home, probe, tmp_path) -> None:
     first = altlab(*ARGS, "hint", "probe", "--instance", probe, env=home)
-    assert first.returncode == 0 and "hint 1/2 (costs 1 points" in first.stdout and "Look in /srv." in first.stdout
+    assert first.returncode == 0 and "hint 1/2 (costs 1 point;" in first.stdout and "Look in /srv." in first.stdout
     second = altlab(*ARGS, "hint", "probe", "--instance", probe, env=home)
     assert "hint 2/2" in second.stdout and "hints so far: -2.5" in second.stdout
     third = altlab(*ARGS, "hint", "probe", "--instance", probe, env=home)

@@ -94,3 +94,16 @@ def test_triage_grade_names_neither_the_queue_nor_its_count_before_it_is_found(p
         assert culprit["name"] not in grade()
     finally:
         altlab("stop", "rabbitmq-queue-triage", "--instance", inst, env=probe_home)
+
+
+def test_exam_sheet_aims_every_command_at_the_candidates_instance() -> None:
+    from pytest_altlab.exams.sheet import sheet_task
+
+    task = ("Shell: `altlab shell web`. Restart: `altlab restart web`, grade `altlab grade web --persistence`.\n"
+            "Not another lab: `altlab shell web-two`; already aimed: `altlab status web --instance x-e_bob`.")
+    out = sheet_task(task, "web", "x-e_bob")
+    assert "`altlab shell web --instance x-e_bob`" in out
+    assert "`altlab restart web --instance x-e_bob`" in out
+    assert "`altlab grade web --instance x-e_bob --persistence`" in out
+    assert "`altlab shell web-two`" in out
+    assert out.count("--instance x-e_bob") == 4

@@ -13,15 +13,22 @@ from .store import Attempt, Store
 __all__ = ["next_hint", "LabProgress", "progress", "skill_summary", "flips"]
 
 
-def next_hint(store: Store, m: LabManifest, instance: str, run: str) -> tuple[int, str, float, float]:
-    """Show-and-record the next hint: (its 1-based index, text, cost, total penalty so far)."""
+def next_hint(store: Store, m: LabManifest, instance: str, run: str,
+              failing: frozenset[str] = frozenset()) -> tuple[int, str, float, float]:
+    """Show-and-record the next hint: (its 1-based index, text, cost, total penalty so far).
+
+    The next one in the lab's order, except that a hint declared `check: NAME` for a check in `failing`
+    (the last grading's failed or blocked checks) comes first: the hint helps where the learner is stuck."""
     used = store.hints_used(m.id, instance, run)
     if not m.hints:
         raise AltlabError(f"lab '{m.id}' has no hints")
     if len(used) >= len(m.hints):
         raise AltlabError(f"no more hints: all {len(m.hints)} of lab '{m.id}' are shown",
                           hint=f"see them again with `altlab hint {m.id} --list`")
-    idx = len(used) + 1
+    seen = {u.idx for u in used}
+    left = [i for i in range(1, len(m.hints) + 1) if i not in seen]
+    aimed = [i for i in left if m.hints[i - 1].check and m.hints[i - 1].check in failing]
+    idx = (aimed or left)[0]
     h = m.hints[idx - 1]
     store.record_hint(m.id, instance, run, idx, h.cost)
     return idx, h.text, h.cost, sum(u.cost for u in used) + h.cost

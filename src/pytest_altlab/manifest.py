@@ -33,7 +33,7 @@ KNOWN_LAB_KEYS = {
 }
 _SERVICE_KEYS = {"use", "compose", "writable"}
 _PARAM_KEYS = {"default", "secret", "generate", "length", "description"}
-_STEP_KEYS, _HINT_KEYS = {"run", "service", "user"}, {"text", "cost"}
+_STEP_KEYS, _HINT_KEYS = {"run", "service", "user"}, {"text", "cost", "check"}
 _VARIANT_KEYS = {"id", "kind", "description", "run", "must_fail", "persistence"}
 
 
@@ -72,6 +72,7 @@ class Step:
 class Hint:
     text: str
     cost: float
+    check: str = ""  # the check (test function name) this hint helps with: shown first while that check fails
 
 
 @dataclass(frozen=True)
@@ -289,7 +290,8 @@ def _hints(v: Fields, raw: object) -> tuple[Hint, ...]:
             h = {"text": h}
         h = v.mapping(h, f"hints[{i}]", _HINT_KEYS)
         text = v.str_(h, "text", f"hints[{i}].text")
-        out.append(Hint(text=text, cost=v.num(h, "cost", f"hints[{i}].cost", 0, 1000, 0)))
+        check = str(h.get("check") or "")
+        out.append(Hint(text=text, cost=v.num(h, "cost", f"hints[{i}].cost", 0, 1000, 0), check=check))
     return tuple(out)
 
 

@@ -46,9 +46,21 @@ def cmd_hint(args: argparse.Namespace) -> int:
         for u in used:
             print(f"hint {u.idx}/{len(m.hints)} (-{u.cost:g} points, shown {u.shown_at}): {m.hints[u.idx - 1].text}")
         return 0
-    idx, text, cost, total = next_hint(store, m, st.instance, st.started_at)
-    print(f"hint {idx}/{len(m.hints)} (costs {cost:g} points; hints so far: -{total:g}):\n  {text}")
+    failing = frozenset()
+    last = st.dir / "reports" / "last.json"  # the last `altlab grade` of this run, if any
+    if last.is_file():
+        doc = json.loads(last.read_text(encoding="utf-8"))
+        if doc.get("started_at", "") >= st.started_at:
+            failing = frozenset(c["id"] for c in doc.get("checks", []) if c.get("status") in ("failed", "blocked"))
+    idx, text, cost, total = next_hint(store, m, st.instance, st.started_at, failing)
+    aim = m.hints[idx - 1].check
+    print(f"hint {idx}/{len(m.hints)} ({_points(cost, 'costs')}; hints so far: -{total:g})"
+          f"{' for the failing check ' + aim if aim and aim in failing else ''}:\n  {text}")
     return 0
+
+
+def _points(n: float, verb: str) -> str:
+    return f"{verb} {n:g} point{'' if n == 1 else 's'}"
 
 
 def cmd_watch(args: argparse.Namespace) -> int:

@@ -141,7 +141,20 @@ def cmd_apply(args: argparse.Namespace) -> int:
 
 
 def cmd_reset(args: argparse.Namespace) -> int:
-    ctx, how = lab_runner(args).reset(timeout=args.timeout)
+    import sys
+
+    runner = lab_runner(args)
+    st = runner.state()
+    if st is not None and st.exam:
+        raise AltlabError(f"instance '{runner.instance}' belongs to exam '{st.exam['id']}': no reset in an exam",
+                          hint="ask the proctor (`altlab exam restart-candidate`)")
+    if sys.stdin.isatty() and not getattr(args, "yes", False):  # a script or a pipe never waits for an answer
+        answer = input(f"reset {runner.manifest.id} (instance {runner.instance}): your changes are undone and "
+                       "the attempt clock starts again. Continue? [y/N] ")
+        if answer.strip().lower() not in ("y", "yes"):
+            print("not reset")
+            return 1
+    ctx, how = runner.reset(timeout=args.timeout)
     print(f"{args.lab} is back in its broken state ({how}); hints and the attempt clock start again", flush=True)
     print(ctx.state.task_file.read_text(), flush=True)
     print_access(ctx)

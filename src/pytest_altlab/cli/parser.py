@@ -45,6 +45,11 @@ def _grade(p: argparse.ArgumentParser) -> None:
                    help="also pytest's tracebacks of failed checks (they show the check's source and values)")
 
 
+def _reset(p: argparse.ArgumentParser) -> None:
+    add_timeout(p)
+    p.add_argument("--yes", "-y", action="store_true", help="do not ask for confirmation (asked only in a terminal)")
+
+
 def _restart(p: argparse.ArgumentParser) -> None:
     p.add_argument("services", nargs="*")
     add_timeout(p)
@@ -158,7 +163,7 @@ COMMANDS: dict[str, tuple[str, str, Adder, bool]] = {
     "apply": ("lab:cmd_apply", "apply your workspace/compose.override.yaml to the running lab",
               lambda p: add_timeout(p), True),
     "reset": ("lab:cmd_reset", "put the lab back into its broken state (in place where the lab can, else afresh)",
-              lambda p: add_timeout(p), True),
+              _reset, True),
     "hint": ("drill:cmd_hint", "show the next hint (each costs the points the lab declares)", _hint, True),
     "watch": ("drill:cmd_watch", "re-grade on Enter (or every N seconds) and show checks flipping", _watch, True),
     "progress": ("drill:cmd_progress", "attempts, best score, time, hints per lab; what to practise next",
