@@ -166,10 +166,23 @@ def cmd_solution(args: argparse.Namespace) -> int:
                                "now: that is recorded in your progress")
     st = runner.state()
     store.record_solution_view(m.id, runner.instance, st.started_at if st else None, before_pass=not passed)
+    from .markdown import print_markdown
+
     walk = m.path / "SOLUTION.md"
+    # The walk-through with this run's values: {{ name }} as in TASK.md (secrets too: the learner's own run).
+    values = dict(st.params) if st else {p.name: str(p.default) for p in m.parameters if p.default is not None}
     if walk.is_file():
-        print(walk.read_text(encoding="utf-8"))
+        print_markdown(_expand(walk.read_text(encoding="utf-8"), values))
+    if not st:
+        print("(not running: the values shown are the lab's defaults)")
     for step in m.solution_steps:
         where = "on the host" if step.on_host else f"in service '{step.service}'"
-        print(f"--- {step.run.name} (runs {where}) ---\n{step.run.read_text(encoding='utf-8')}")
+        print(f"--- {step.run.name} (runs {where}; its parameters come as environment variables) ---\n"
+              f"{step.run.read_text(encoding='utf-8')}")
     return 0
+
+
+def _expand(text: str, values: dict[str, str]) -> str:
+    from ..lab.steps import PLACEHOLDER
+
+    return PLACEHOLDER.sub(lambda mt: values.get(mt.group(1), mt.group(0)), text)

@@ -10,6 +10,7 @@ import os
 from collections.abc import Callable
 
 from .catalog import add_list_arguments, add_show_arguments
+from .instances import add_use_arguments
 from .options import add_candidates, add_flavour, add_instance, add_json, add_timeout, finite
 
 __all__ = ["COMMANDS", "EXAM_COMMANDS", "build_parser"]
@@ -164,6 +165,8 @@ COMMANDS: dict[str, tuple[str, str, Adder, bool]] = {
               lambda p: add_timeout(p), True),
     "reset": ("lab:cmd_reset", "put the lab back into its broken state (in place where the lab can, else afresh)",
               _reset, True),
+    "use": ("instances:cmd_use", "remember which instance of a lab later commands mean (--instance X)",
+            add_use_arguments, False),
     "hint": ("drill:cmd_hint", "show the next hint (each costs the points the lab declares)", _hint, True),
     "watch": ("drill:cmd_watch", "re-grade on Enter (or every N seconds) and show checks flipping", _watch, True),
     "progress": ("drill:cmd_progress", "attempts, best score, time, hints per lab; what to practise next",
