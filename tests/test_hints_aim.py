@@ -30,3 +30,35 @@ def test_cost_wording() -> None:
     assert _points(1, "costs") == "costs 1 point"
     assert _points(1.5, "costs") == "costs 1.5 points"
     assert _points(0, "costs") == "costs 0 points"
+
+
+def test_attempts_count_changes_and_time_to_pass_runs_from_the_first_start(tmp_path) -> None:
+    from pytest_altlab.drills import progress
+
+    store = Store(tmp_path / "p.sqlite3")
+    m = Catalog([TEST_LABS]).get("probe")
+    run1, run2 = "2026-01-01T10:00:00.000+00:00", "2026-01-01T10:30:00.000+00:00"
+
+    def graded(run: str, at: str, percent: float) -> None:
+        store.add_attempt("probe", "default", run, {"finished_at": at, "score": percent, "max_score": 100,
+                                                    "percent": percent, "passed": percent >= 50}, m.skills)
+
+    graded(run1, "2026-01-01T10:05:00+00:00", 0)
+    graded(run1, "2026-01-01T10:05:05+00:00", 0)   # the same state graded again: not an attempt
+    graded(run1, "2026-01-01T10:06:00+00:00", 40)
+    graded(run2, "2026-01-01T10:31:00+00:00", 40)  # after a reset: a new run's first grading counts
+    graded(run2, "2026-01-01T10:40:00+00:00", 100)
+    row = next(r for r in progress(store, [m]) if r.lab == "probe")
+    assert row.attempts == 4 and row.passed and row.best_percent == 100
+    assert row.time_to_pass == 40 * 60  # from the first start, not from the reset
+
+
+def test_untried_skills_come_after_failing_ones_and_begun_skills_before_untouched() -> None:
+    from pytest_altlab.drills import LabProgress, skill_summary
+
+    rows = [LabProgress("a1", "", ("alpha",), 0, None, False, None, 0, False),
+            LabProgress("l1", "", ("linux",), 3, 100.0, True, 60, 0, False),
+            LabProgress("l2", "", ("linux",), 0, None, False, None, 0, False),
+            LabProgress("z1", "", ("zeta",), 2, 30.0, False, None, 0, False)]
+    order = [(d["skill"], d["practise_next"]) for d in skill_summary(rows)]
+    assert order == [("zeta", "z1"), ("linux", "l2"), ("alpha", "a1")]

@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from ..manifest import LabManifest
     from ..store import Store
 
-__all__ = ["add_list_arguments", "add_show_arguments", "cmd_list", "cmd_show", "lab_points", "state_here"]
+__all__ = ["add_list_arguments", "add_show_arguments", "cmd_list", "cmd_show", "columns", "lab_points", "state_here"]
 
 
 def add_list_arguments(p: argparse.ArgumentParser) -> None:
@@ -74,7 +74,7 @@ def cmd_list(args: argparse.Namespace) -> int:
             for m in labs]
     header = ["id", "skills", "min", "points", "state here"] + (["title", "services", "flavours"] if args.wide else [])
     con = console()
-    for line in _columns(header, rows, None if args.wide else con.width, squeeze=(1, 4, 0)):
+    for line in columns(header, rows, None if args.wide else con.width, squeeze=(1, 4, 0)):
         print(line.rstrip())
     if not args.wide:
         import textwrap
@@ -86,7 +86,7 @@ def cmd_list(args: argparse.Namespace) -> int:
     return 0
 
 
-def _columns(header: list[str], rows: list[list[str]], width: int | None, squeeze: tuple[int, ...]) -> list[str]:
+def columns(header: list[str], rows: list[list[str]], width: int | None, squeeze: tuple[int, ...]) -> list[str]:
     """Left-aligned columns two spaces apart, like `docker ps`; over `width`, the `squeeze` columns are cut
     (in that order, down to 6 characters each, with an ellipsis) so that no line is wider."""
     widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]

@@ -1,4 +1,4 @@
-"""Self-study commands: hints, watch, progress, solution."""
+"""Self-study commands: hints, watch, solution (progress: progress.py)."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ import time
 from pathlib import Path
 
 from ..errors import AltlabError
-from .options import lab_catalog, lab_runner
-from .output import console, err
+from .options import lab_runner
+from .output import console
 
 
 def _exam_instances(lab_id: str) -> list[str]:
@@ -112,41 +112,6 @@ def cmd_watch(args: argparse.Namespace) -> int:
                 return 0 if rep["passed"] else 1
         else:
             time.sleep(args.every)
-
-
-def cmd_progress(args: argparse.Namespace) -> int:
-    from rich.table import Table
-
-    from ..drills import progress, skill_summary
-    from ..store import Store
-
-    labs, broken = lab_catalog(args).load_all()
-    for e in broken:
-        err(f"altlab: skipping an invalid lab: {e}")
-    rows = progress(Store(), labs)
-    skills = skill_summary(rows)
-    if args.json:
-        print(json.dumps({"labs": [r.__dict__ for r in rows], "skills": skills}, indent=2, default=list))
-        return 0
-    t = Table(title="progress by lab")
-    for col in ("lab", "attempts", "best", "passed", "time to pass", "hints", "solution seen early"):
-        t.add_column(col)
-    for r in rows:
-        t.add_row(r.lab, str(r.attempts), "-" if r.best_percent is None else f"{r.best_percent:g}%",
-                  "yes" if r.passed else "no", "-" if r.time_to_pass is None else f"{r.time_to_pass / 60:.1f} min",
-                  str(r.hints_used), "yes" if r.solution_seen_before_pass else "")
-    s = Table(title="by skill (weakest first)")
-    for col in ("skill", "labs", "tried", "passed", "avg best", "practise next"):
-        s.add_column(col)
-    for d in skills:
-        s.add_row(d["skill"], str(d["labs"]), str(d["tried"]), str(d["passed"]), f"{d['average_best_percent']:g}%",
-                  d["practise_next"])
-    con = console()
-    con.print(t)
-    con.print(s)
-    if skills:
-        con.print(f"practise next: [bold]{skills[0]['practise_next']}[/] ({skills[0]['skill']})")
-    return 0
 
 
 def cmd_solution(args: argparse.Namespace) -> int:

@@ -16,10 +16,13 @@ if TYPE_CHECKING:
 
 
 def cmd_start(args: argparse.Namespace) -> int:
-    runner = lab_runner(args)
-    ports = parse_ports(args.port, [s.name for s in runner.manifest.services])
-    ctx = runner.start(flavour=args.flavour, seed=args.seed, fixed_ports=ports,
-                       timeout=args.timeout)
+    from .waiting import phases
+
+    with phases(f"checking the images of {args.lab}") as echo:
+        runner = lab_runner(args, echo=echo)
+        ports = parse_ports(args.port, [s.name for s in runner.manifest.services])
+        ctx = runner.start(flavour=args.flavour, seed=args.seed, fixed_ports=ports,
+                           timeout=args.timeout)
     print(ctx.state.task_file.read_text(), flush=True)
     print_access(ctx)
     return 0
@@ -90,6 +93,8 @@ def cmd_grade(args: argparse.Namespace) -> int:
     # An exam's instance is graded as the candidate sees it: no details, no hidden checks, no tracebacks.
     extra = ["--lab-mode", "exam"] if st.exam else (["--tb=long"] if getattr(args, "verbose", False) else [])
     extra += [] if args.report else ["--lab-report-unannounced"]  # the instance's own file: `--report` to choose
+    if args.persistence:  # the restart phase takes as long as the services need to come back
+        err(f"grading {runner.manifest.id}, then restarting its services and re-checking (this takes a while)")
     code, data, _ = grade(runner.manifest.id, instance=runner.instance, persistence=args.persistence,
                           report=report, lab_dirs=[Path(d) for d in args.lab_dir],
                           rootdir=runner.manifest.checks_dir, extra_args=extra)
@@ -154,7 +159,11 @@ def cmd_reset(args: argparse.Namespace) -> int:
         if answer.strip().lower() not in ("y", "yes"):
             print("not reset")
             return 1
-    ctx, how = runner.reset(timeout=args.timeout)
+    from .waiting import phases
+
+    with phases(f"resetting {runner.manifest.id}") as echo:
+        runner.echo = echo
+        ctx, how = runner.reset(timeout=args.timeout)
     print(f"{args.lab} is back in its broken state ({how}); hints and the attempt clock start again", flush=True)
     print(ctx.state.task_file.read_text(), flush=True)
     print_access(ctx)

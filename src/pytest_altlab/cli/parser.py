@@ -12,6 +12,7 @@ from collections.abc import Callable
 from .catalog import add_list_arguments, add_show_arguments
 from .instances import add_use_arguments
 from .options import add_candidates, add_flavour, add_instance, add_json, add_timeout, finite
+from .progress import add_progress_arguments
 
 __all__ = ["COMMANDS", "EXAM_COMMANDS", "build_parser"]
 
@@ -169,8 +170,8 @@ COMMANDS: dict[str, tuple[str, str, Adder, bool]] = {
             add_use_arguments, False),
     "hint": ("drill:cmd_hint", "show the next hint (each costs the points the lab declares)", _hint, True),
     "watch": ("drill:cmd_watch", "re-grade on Enter (or every N seconds) and show checks flipping", _watch, True),
-    "progress": ("drill:cmd_progress", "attempts, best score, time, hints per lab; what to practise next",
-                 add_json, False),
+    "progress": ("progress:cmd_progress", "attempts, best score, time, hints per lab; what to practise next",
+                 add_progress_arguments, False),
     "solution": ("drill:cmd_solution", "the reference solution with explanations (after passing, or --give-up)",
                  _solution, True),
     "verify": ("author:cmd_verify", "a lab's self-test: broken scores 0, solution full, survives restart",

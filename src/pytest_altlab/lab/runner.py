@@ -108,6 +108,7 @@ class LabRunner:
                     if fixed_ports or attempt == 2:
                         raise
                     backend.down()
+            self.echo("services up and healthy")
             ctx = LabContext(m, st, backend)
             if apply_break:
                 self.apply_steps(ctx, m.break_steps, "break step")
@@ -169,6 +170,7 @@ class LabRunner:
 
     def apply_steps(self, ctx: LabContext, steps: Sequence[Step], what: str) -> None:
         for step in steps:
+            self.echo(f"{what} {step.run.name}")
             run_step(ctx, step, what)
 
     def task(self) -> str:

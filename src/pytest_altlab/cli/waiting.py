@@ -1,0 +1,45 @@
+"""Feedback during long waits: a spinner naming the current phase on a terminal, plain lines when piped."""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+from .output import err
+
+__all__ = ["phases"]
+
+Echo = Callable[[str], None]
+
+
+@contextmanager
+def phases(first: str) -> Iterator[Echo]:
+    """An echo for LabRunner: each message becomes the spinner's phase (the previous one is printed as done,
+    with its seconds). Without a terminal on stderr every message is one plain line, as before."""
+    if not sys.stderr.isatty():
+        err(first)
+        yield err
+        return
+    from rich.console import Console
+
+    con = Console(stderr=True, highlight=False)
+    current = [first, time.monotonic()]
+
+    def done() -> None:
+        con.print(f"[green]\u2713[/] {current[0]} [dim]({time.monotonic() - float(current[1]):.0f}s)[/]",
+                  markup=True, highlight=False)
+
+    with con.status(first, spinner="dots") as status:
+        def echo(msg: str) -> None:
+            done()
+            current[:] = [msg, time.monotonic()]
+            status.update(msg)
+
+        try:
+            yield echo
+        except BaseException:
+            con.print(f"[red]\u2717[/] {current[0]}")
+            raise
+        done()
