@@ -93,7 +93,7 @@ def skill_summary(rows: list[LabProgress]) -> list[dict[str, Any]]:
     for r in rows:
         for s in r.skills or ("general",):
             skills.setdefault(s, []).append(r)
-    out = []
+    out: list[dict[str, Any]] = []
     for s, rs in skills.items():
         tried = [r for r in rs if r.attempts]
         avg = round(sum(r.best_percent or 0 for r in tried) / len(tried), 1) if tried else None

@@ -46,7 +46,7 @@ def cmd_hint(args: argparse.Namespace) -> int:
         for u in used:
             print(f"hint {u.idx}/{len(m.hints)} (-{u.cost:g} points, shown {u.shown_at}): {m.hints[u.idx - 1].text}")
         return 0
-    failing = frozenset()
+    failing: frozenset[str] = frozenset()
     last = st.dir / "reports" / "last.json"  # the last `altlab grade` of this run, if any
     if last.is_file():
         doc = json.loads(last.read_text(encoding="utf-8"))

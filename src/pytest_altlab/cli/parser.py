@@ -47,6 +47,10 @@ def _grade(p: argparse.ArgumentParser) -> None:
                    help="also pytest's tracebacks of failed checks (they show the check's source and values)")
 
 
+def _task(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--raw", action="store_true", help="the TASK.md text as is")
+
+
 def _reset(p: argparse.ArgumentParser) -> None:
     add_timeout(p)
     p.add_argument("--yes", "-y", action="store_true", help="do not ask for confirmation (asked only in a terminal)")
@@ -155,7 +159,7 @@ COMMANDS: dict[str, tuple[str, str, Adder, bool]] = {
     "start": ("lab:cmd_start", "start a lab: containers up, broken state applied, task shown", _start, True),
     "status": ("lab:cmd_status", "is the lab running; services, ports, parameters", _status, True),
     "task": ("lab:cmd_task", "show the task statement of a running lab (reflowed; --raw: the file as is)",
-             lambda p: p.add_argument("--raw", action="store_true", help="the TASK.md text as is"), True),
+             _task, True),
     "shell": ("lab:cmd_shell", "a shell in a lab service; `-- CMD ARGS...` runs one command", _shell, True),
     "grade": ("lab:cmd_grade", "grade the running lab (same as `pytest --lab LAB`)", _grade, True),
     "stop": ("lab:cmd_stop", "remove the lab's containers, networks and volumes", _none, True),

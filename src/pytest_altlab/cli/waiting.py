@@ -25,16 +25,17 @@ def phases(first: str) -> Iterator[Echo]:
     from rich.console import Console
 
     con = Console(stderr=True, highlight=False)
-    current = [first, time.monotonic()]
+    current: list[str] = [first]
+    since = [time.monotonic()]
 
     def done() -> None:
-        con.print(f"[green]\u2713[/] {current[0]} [dim]({time.monotonic() - float(current[1]):.0f}s)[/]",
+        con.print(f"[green]\u2713[/] {current[0]} [dim]({time.monotonic() - since[0]:.0f}s)[/]",
                   markup=True, highlight=False)
 
     with con.status(first, spinner="dots") as status:
         def echo(msg: str) -> None:
             done()
-            current[:] = [msg, time.monotonic()]
+            current[0], since[0] = msg, time.monotonic()
             status.update(msg)
 
         try:
