@@ -107,3 +107,33 @@ def test_exam_sheet_aims_every_command_at_the_candidates_instance() -> None:
     assert "`altlab grade web --instance x-e_bob --persistence`" in out
     assert "`altlab shell web-two`" in out
     assert out.count("--instance x-e_bob") == 4
+
+
+@pytest.mark.docker
+def test_an_exam_instance_is_graded_as_the_candidate_sees_it(tmp_path: Path) -> None:
+    from pytest_altlab.exams.manifest import candidate_instance
+
+    exam = str(Path(__file__).parent / "exams" / "probe-exam.yaml")
+    args = ("--lab-dir", str(TEST_LABS))
+    env = {"ALTLAB_HOME": str(tmp_path / "home")}
+    inst = candidate_instance("probe-exam", "gina")
+    assert altlab(*args, "exam", "start", exam, "--candidates", "gina", env=env).returncode == 0
+    try:
+        res = altlab(*args, "grade", "probe", "--instance", inst, env=env)
+        assert res.returncode == 1, res.stderr
+        out = res.stdout
+        assert "expected /srv/answer" not in out and "look at" not in out  # no details
+        assert "port published on loopback" not in out  # the hidden check
+        assert "graded by the proctor only" in out and "score 0/5" in out  # every check's points, as candidate.html
+        for mark in TRACEBACK_MARKS:
+            assert mark not in out, mark
+        verbose = altlab(*args, "grade", "probe", "--instance", inst, "--verbose", env=env)
+        assert "def test_answer_file" not in verbose.stdout  # --verbose changes nothing here
+        assert altlab(*args, "grade", "probe", "--instance", inst, "--report", str(tmp_path / "r.json"),
+                      env=env).returncode == 2
+        assert altlab(*args, "reset", "probe", "--instance", inst, "--yes", env=env).returncode == 2
+        assert altlab(*args, "watch", "probe", "--instance", inst, "--every", "1", env=env).returncode == 2
+        sheet = altlab(*args, "exam", "sheet", exam, "gina", env=env).stdout
+        assert "What you may use" in sheet and f"--instance {inst}" in sheet
+    finally:
+        altlab(*args, "exam", "stop", exam, env=env)

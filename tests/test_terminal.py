@@ -57,5 +57,10 @@ def test_drill_loop_fits_the_terminal(term: Tmux, tmp_path: Path) -> None:
         assert term.last_rc == 0
         _fits(task, term.width, "task")
         assert 1 <= len(task) <= 3 and "Write" in task[0]
+
+        watched = term.run([*ARGS, "watch", "probe", "--instance", inst, "--every", "0.5", "--times", "2"], env)
+        _fits(watched, term.width, "watch")
+        assert sum("no change" in ln for ln in watched) == 1
+        assert len(watched) <= 18, "\n".join(watched)  # the table once, then one line per unchanged round
     finally:
         altlab(*ARGS, "stop", "probe", "--instance", inst, env=env)

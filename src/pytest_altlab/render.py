@@ -83,9 +83,9 @@ def render_checks(report: LabReport, *, width: int, details: bool = True,
     lines.append(verdict_line(report))
     pending = [c for c in report.checks if c.status == "not_run"]
     if pending:
-        what = "the grade is provisional until the restart phase ran" if report.score.passed else "not graded yet"
-        lines += textwrap.wrap(f"{len(pending)} check(s) need the restart phase ({what}): "
-                               "`altlab grade --persistence` (pytest: --lab-persistence)", width)
+        what = ("the grade is provisional until the restart phase ran" if report.score.passed
+                else f"{len(pending)} check(s) not graded yet: they need the restart phase")
+        lines += textwrap.wrap(f"{what}: `altlab grade --persistence` (pytest: --lab-persistence)", width)
     if report.error:
         lines += textwrap.wrap(f"error: {report.error}", width)
     return lines

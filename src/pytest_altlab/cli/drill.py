@@ -70,7 +70,9 @@ def cmd_watch(args: argparse.Namespace) -> int:
     from ..scoring import CheckResult
 
     runner = lab_runner(args)
-    runner.running_state()
+    if runner.running_state().exam:  # its table shows details; an exam's candidate gets `altlab grade` only
+        raise AltlabError(f"no watch on instance '{runner.instance}' of an exam",
+                          hint=f"`altlab grade {runner.manifest.id} --instance {runner.instance}` shows your score")
     con = console()
     interactive = args.every is None
     if interactive and not sys.stdin.isatty():

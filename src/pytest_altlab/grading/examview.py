@@ -18,9 +18,16 @@ def exam_hidden(runner: LabRunner, catalog: Catalog) -> frozenset[str] | None:
     if st is None or not st.exam:
         return None
     try:
-        from ..exams.manifest import find_exam
+        import json
 
-        exam = find_exam(st.exam["id"], catalog)
-    except (AltlabError, KeyError):
+        from ..exams.manifest import find_exam
+        from ..paths import state_home
+
+        ref = st.exam["id"]
+        run = state_home() / "exams" / ref / "run.json"  # the exam file it was started from, if not a shipped one
+        if run.is_file():
+            ref = json.loads(run.read_text(encoding="utf-8")).get("exam_file") or ref
+        exam = find_exam(ref, catalog)
+    except (AltlabError, KeyError, OSError, ValueError):
         return frozenset()  # the exam file is gone: hide no check ids, but still the exam view
     return frozenset(h for x in exam.labs if x.lab == runner.manifest.id for h in x.hidden)
