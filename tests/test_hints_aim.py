@@ -62,3 +62,14 @@ def test_untried_skills_come_after_failing_ones_and_begun_skills_before_untouche
             LabProgress("z1", "", ("zeta",), 2, 30.0, False, None, 0, False)]
     order = [(d["skill"], d["practise_next"]) for d in skill_summary(rows)]
     assert order == [("zeta", "z1"), ("linux", "l2"), ("alpha", "a1")]
+
+
+def test_lint_flags_a_hint_that_repeats_the_task_or_names_no_check() -> None:
+    from pytest_altlab.lint.hints import hint_findings
+
+    task = "1. Purge the queue webhooks.retry in the vhost altcraft. Do not delete it.\n"
+    data = {"hints": [{"text": "Purge the queue webhooks.retry in the vhost altcraft", "cost": 1},
+                      {"text": "`list_queues -p VHOST name messages` shows the depth", "check": "test_purged"},
+                      {"text": "Compare `policy` and `effective_policy_definition`", "check": "test_nope"}]}
+    found = {(w, m) for w, _, m, _, _ in hint_findings(data, task, ["test_purged"])}
+    assert found == {("hints[0].text", "repeats the task"), ("hints[2].check", "names no check of this lab")}
