@@ -93,11 +93,18 @@ def cmd_grade(args: argparse.Namespace) -> int:
     # An exam's instance is graded as the candidate sees it: no details, no hidden checks, no tracebacks.
     extra = ["--lab-mode", "exam"] if st.exam else (["--tb=long"] if getattr(args, "verbose", False) else [])
     extra += [] if args.report else ["--lab-report-unannounced"]  # the instance's own file: `--report` to choose
-    if args.persistence:  # the restart phase takes as long as the services need to come back
-        err(f"grading {runner.manifest.id}, then restarting its services and re-checking (this takes a while)")
-    code, data, _ = grade(runner.manifest.id, instance=runner.instance, persistence=args.persistence,
-                          report=report, lab_dirs=[Path(d) for d in args.lab_dir],
-                          rootdir=runner.manifest.checks_dir, extra_args=extra)
+    if args.persistence:  # the restart phase takes as long as the services need to come back: say where it is
+        from .waiting import grading_phases
+
+        with grading_phases(f"checks of {runner.manifest.id}: first pass") as quiet:
+            code, data, out = grade(runner.manifest.id, instance=runner.instance, persistence=True, report=report,
+                                    lab_dirs=[Path(d) for d in args.lab_dir], rootdir=runner.manifest.checks_dir,
+                                    extra_args=extra + (["--color=yes"] if quiet else []), quiet=quiet)
+        print(out, end="", flush=True)
+    else:
+        code, data, _ = grade(runner.manifest.id, instance=runner.instance, report=report,
+                              lab_dirs=[Path(d) for d in args.lab_dir], rootdir=runner.manifest.checks_dir,
+                              extra_args=extra)
     if not data:
         return 2
     return 0 if data.get("passed") else 1

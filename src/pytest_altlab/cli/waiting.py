@@ -9,7 +9,7 @@ from contextlib import contextmanager
 
 from .output import err
 
-__all__ = ["phases"]
+__all__ = ["grading_phases", "phases"]
 
 Echo = Callable[[str], None]
 
@@ -44,3 +44,18 @@ def phases(first: str) -> Iterator[Echo]:
             con.print(f"[red]\u2717[/] {current[0]}")
             raise
         done()
+
+
+@contextmanager
+def grading_phases(first: str) -> Iterator[bool]:
+    """Around an in-process grading with the restart phase: on a terminal a spinner follows its phases and
+    the grading's own output is held back (True: grade quietly, print it after); piped, one line per phase."""
+    from ..grading.labgrading import LabGrading
+
+    tty = sys.stderr.isatty() and sys.stdout.isatty()
+    with phases(first) as echo:
+        LabGrading.on_phase = echo
+        try:
+            yield tty
+        finally:
+            LabGrading.on_phase = None
