@@ -7,8 +7,6 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
-from .output import err
-
 __all__ = ["grading_phases", "phases"]
 
 Echo = Callable[[str], None]
@@ -19,8 +17,20 @@ def phases(first: str) -> Iterator[Echo]:
     """An echo for LabRunner: each message becomes the spinner's phase (the previous one is printed as done,
     with its seconds). Without a terminal on stderr every message is one plain line, as before."""
     if not sys.stderr.isatty():
-        err(first)
-        yield err
+        import os
+
+        # Our own copy of stderr: a grading's pytest captures fd 2 while checks set up, and a phase
+        # line written then would surface only after the grading.
+        try:
+            fd = os.dup(sys.stderr.fileno())
+        except (AttributeError, OSError, ValueError):  # a stderr with no file behind it (tests, embedding)
+            fd = os.dup(2)
+        with os.fdopen(fd, "w", buffering=1) as stream:
+            def line(msg: str) -> None:
+                stream.write(msg + "\n")
+
+            line(first)
+            yield line
         return
     from rich.console import Console
 
