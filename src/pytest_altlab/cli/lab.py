@@ -18,9 +18,10 @@ if TYPE_CHECKING:
 def cmd_start(args: argparse.Namespace) -> int:
     from .waiting import phases
 
+    runner = lab_runner(args)  # an unknown lab or a bad --port: one error line, no phase before it
+    ports = parse_ports(args.port, [s.name for s in runner.manifest.services])
     with phases(f"checking the images of {args.lab}") as echo:
-        runner = lab_runner(args, echo=echo)
-        ports = parse_ports(args.port, [s.name for s in runner.manifest.services])
+        runner.echo = echo
         ctx = runner.start(flavour=args.flavour, seed=args.seed, fixed_ports=ports,
                            timeout=args.timeout)
     print(ctx.state.task_file.read_text(), flush=True)
