@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 from types import ModuleType
 
@@ -131,6 +134,15 @@ def test_an_exam_instance_is_graded_as_the_candidate_sees_it(tmp_path: Path) -> 
         assert "def test_answer_file" not in verbose.stdout  # --verbose changes nothing here
         assert altlab(*args, "grade", "probe", "--instance", inst, "--report", str(tmp_path / "r.json"),
                       env=env).returncode == 2
+        # pytest --lab on the same instance: the report it writes is the candidate's view too
+        report = tmp_path / "cand.json"
+        subprocess.run([sys.executable, "-m", "pytest", "--lab", "probe", "--lab-instance", inst, *args,
+                        "--lab-report", str(report), "-p", "no:cacheprovider", "-q"], cwd=tmp_path,
+                       env={**os.environ, **env}, capture_output=True, text=True, timeout=120)
+        doc = json.loads(report.read_text())
+        assert doc["mode"] == "exam" and doc["score"] == 0 and doc["max_score"] == 5
+        text = json.dumps(doc)
+        assert "expected /srv/answer" not in text and "test_port_published_on_loopback" not in text
         assert altlab(*args, "reset", "probe", "--instance", inst, "--yes", env=env).returncode == 2
         assert altlab(*args, "watch", "probe", "--instance", inst, "--every", "1", env=env).returncode == 2
         sheet = altlab(*args, "exam", "sheet", exam, "gina", env=env).stdout

@@ -215,9 +215,10 @@ def candidate_view(rep: LabReport) -> LabReport:
     """A report without messages, evidence or hidden checks' titles; the scores stay those of every check."""
     import dataclasses
 
-    checks = [dataclasses.replace(c, message="", look="", title="(hidden)" if c.id in rep.hidden else c.title)
-              for c in rep.checks]
-    return dataclasses.replace(rep, checks=checks, evidence={}, parameters={})
+    names = {cid: f"hidden-{i}" for i, cid in enumerate(rep.hidden, 1)}  # not even a hidden check's name
+    checks = [dataclasses.replace(c, message="", look="", id=names.get(c.id, c.id), node_id="",
+                                  title="(hidden)" if c.id in names else c.title) for c in rep.checks]
+    return dataclasses.replace(rep, checks=checks, evidence={}, parameters={}, hidden=sorted(names.values()))
 
 
 def _check_id(item: pytest.Item) -> str:
