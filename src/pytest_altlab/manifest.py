@@ -66,6 +66,7 @@ class Step:
 class Hint:
     text: str
     cost: float
+    check: str = ""  # the check (test function name) this hint helps with: shown first while that check fails
 
 
 @dataclass(frozen=True)
@@ -281,9 +282,10 @@ def _hints(v: Fields, raw: object) -> tuple[Hint, ...]:
     for i, h in enumerate(raw):
         if isinstance(h, str):
             h = {"text": h}
-        h = v.keys(v.mapping(h, f"hints[{i}]"), ("text", "cost"), f"hints[{i}]")
+        h = v.keys(v.mapping(h, f"hints[{i}]"), ("text", "cost", "check"), f"hints[{i}]")
         text = v.str_(h, "text", f"hints[{i}].text")
-        out.append(Hint(text=text, cost=v.num(h, "cost", f"hints[{i}].cost", 0, 1000, 0)))
+        check = str(h.get("check") or "")
+        out.append(Hint(text=text, cost=v.num(h, "cost", f"hints[{i}].cost", 0, 1000, 0), check=check))
     return tuple(out)
 
 

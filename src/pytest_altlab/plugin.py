@@ -11,6 +11,7 @@ import pytest
 from .catalog import Catalog
 from .context import LabContext
 from .errors import AltlabError, LabNotRunning
+from .grading.examview import exam_hidden
 from .grading.grader import UNFINISHED, Grader, grader_key
 from .grading.labgrading import LabGrading, RestartOutcome
 from .grading.options import GraderOptions
@@ -38,6 +39,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     g.addoption("--lab-dir", metavar="PATH", action="append", default=[],
                 help="a folder of your own labs (repeatable; also ALTLAB_LABS_PATH and ini altlab_lab_dirs)")
     g.addoption("--lab-report", metavar="PATH", help="write the JSON report (schema_version 1) to PATH")
+    g.addoption("--lab-report-unannounced", action="store_true",
+                help="do not print where the report went (`altlab grade` keeps it in the instance's folder)")
     g.addoption("--lab-persistence", action="store_true",
                 help="restart the lab's services after the first pass and re-run the persistent checks")
     g.addoption("--exam", metavar="EXAM", help="grade one candidate's labs of an exam (with --candidate)")
@@ -84,12 +87,15 @@ def pytest_configure(config: pytest.Config) -> None:
     if not lab_id and not exam_ref:
         return
     report_path = config.getoption("lab_report")
+    hidden: frozenset[str] | None = None
     try:
         catalog = Catalog([Path(p) for p in config.getoption("lab_dir")] + list(config.getini("altlab_lab_dirs")))
         if exam_ref:
             labs, exam = _exam_labs(config, catalog, exam_ref)
         else:
-            labs, exam = [LabGrading(LabRunner(catalog.get(str(lab_id)), config.getoption("lab_instance")))], None
+            runner = LabRunner(catalog.get(str(lab_id)), config.getoption("lab_instance"))
+            hidden = exam_hidden(runner, catalog)
+            labs, exam = [LabGrading(runner, hidden=hidden or frozenset())], None
     except AltlabError as e:
         raise pytest.UsageError(str(e)) from None
     if config.args_source == pytest.Config.ArgsSource.ARGS:
@@ -98,19 +104,22 @@ def pytest_configure(config: pytest.Config) -> None:
             f"{what} collects the lab's own checks; leave out the paths ({' '.join(config.args)}) "
             "and select checks with -k if you need to")
     config.args[:] = [str(lg.manifest.checks_dir) for lg in labs]
+    exam_instance = hidden is not None  # an exam's instance graded with --lab: always the candidate's view
     worker = hasattr(config, "workerinput")  # a pytest-xdist worker: the controller writes and records
     if worker and config.getoption("lab_persistence"):
         raise pytest.UsageError("the restart phase (--lab-persistence) needs one process: leave out -n")
     options = GraderOptions(
         report_path=Path(report_path) if report_path and not worker else None,
         persistence=config.getoption("lab_persistence"),
-        mode=config.getoption("lab_mode") or ("exam" if exam else "drill"),
-        record_progress=not config.getoption("lab_no_progress") and exam is None and not worker,
-        exam=exam, candidate=config.getoption("candidate") or "")
+        mode="exam" if exam_instance else config.getoption("lab_mode") or ("exam" if exam else "drill"),
+        record_progress=not config.getoption("lab_no_progress") and exam is None and not worker and not exam_instance,
+        exam=exam, candidate=config.getoption("candidate") or "",
+        announce_report=not config.getoption("lab_report_unannounced"))
     grader = Grader(labs, options)
-    if options.mode == "exam":
+    if options.mode == "exam" or _quiet_failures(config):
         # The candidate's view is the score table only: no tracebacks or summaries that would show
-        # what a check expected (the proctor's report keeps every detail).
+        # what a check expected (its source, its locals, `assert 'found' == 'answer'`); the proctor's
+        # report keeps every detail. A drill shows them only when asked (-v, or an explicit --tb).
         config.option.tbstyle = "no"
         config.option.reportchars = ""
     try:
@@ -125,6 +134,11 @@ def pytest_configure(config: pytest.Config) -> None:
     config.stash[grader_key] = grader
     config.pluginmanager.register(grader, "altlab-grader")
     config.pluginmanager.register(CheckTimer(grader.limit_of), "altlab-check-timer")
+
+
+def _quiet_failures(config: pytest.Config) -> bool:
+    """A drill hides pytest's tracebacks unless the learner asked for them (-v or --tb=...)."""
+    return config.option.verbose <= 0 and config.option.tbstyle == "auto"
 
 
 def _exam_labs(config: pytest.Config, catalog: Catalog, ref: str) -> tuple[list[LabGrading], ExamManifest]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -122,50 +123,17 @@ def write_json_doc(doc: dict[str, Any], path: Path) -> None:
     tmp.replace(path)
 
 
-_STYLE = {"passed": "green", "failed": "red", "error": "magenta", "blocked": "yellow",
-          "not_run": "cyan", "skipped": "dim"}
-
-
-def render_table(report: LabReport, *, color: bool, width: int = 100, show_messages: bool = True) -> str:
-    """The terminal summary: one row per check, then the total and pass/fail."""
+def render_table(report: LabReport, *, color: bool, width: int = 100, show_messages: bool = True,
+                 hidden: Collection[str] = ()) -> str:
+    """The terminal summary (render.py): one line per passed check, a short block per failed one, the total."""
     from io import StringIO
 
     from rich.console import Console
-    from rich.markup import escape
-    from rich.table import Table
 
-    t = Table(title=f"{report.lab_id}: {report.lab_title}", title_justify="left", expand=False)
-    t.add_column("check")
-    t.add_column("points", justify="right")
-    t.add_column("status")
-    if show_messages:
-        t.add_column("details", overflow="fold")
-    for c in report.checks:
-        name = escape(c.title) + (" (after restart)" if c.phase == "after_restart" else "")
-        row = [name, f"{_n(c.awarded)}/{_n(c.points)}", f"[{_STYLE[c.status]}]{c.status}[/]"]
-        if show_messages:
-            text = escape(c.message) if c.status != "passed" else ""
-            if text and c.look and c.status in ("failed", "blocked"):
-                text += f"\n[dim]look at: {escape(c.look)}[/]"
-            row.append(text)
-        t.add_row(*row)
-    s = report.score
-    verdict = "[green]PASSED[/]" if s.passed else "[red]NOT PASSED[/]"
+    from .render import render_checks
+
     buf = StringIO()
     con = Console(file=buf, force_terminal=color, no_color=not color, width=width, highlight=False)
-    con.print(t)
-    if report.hints:
-        used = ", ".join(f"#{h['index']} (-{_n(h['cost'])})" for h in report.hints)
-        con.print(f"hints used: {used}: -{_n(report.hint_penalty)} points")
-    con.print(f"score {_n(s.score)}/{_n(s.max_score)} ({s.percent:g}%), pass mark {s.pass_mark:g}%: {verdict}")
-    pending = [c for c in report.checks if c.status == "not_run"]
-    if pending:
-        con.print(f"{len(pending)} check(s) need the restart phase: grade with --lab-persistence "
-                  "(`altlab grade --persistence`)")
-    if report.error:
-        con.print(f"[red]error:[/] {escape(report.error)}")
+    for line in render_checks(report, width=width, details=show_messages, hidden=hidden):
+        con.print(line, overflow="fold", crop=False)
     return buf.getvalue()
-
-
-def _n(x: float) -> str:
-    return f"{x:g}"

@@ -3,6 +3,7 @@
 login), and read the firewall's ruleset (`nft -j list ruleset`), the units and the answer file."""
 
 import json
+import re
 
 import pytest
 
@@ -29,8 +30,13 @@ def test_route_to_the_database(lab, db_ip):
     router = host_address(lab, "router", "app")
     res = lab.exec("host", ["ip", "route", "get", db_ip])
     route = (res.stdout or res.stderr).strip().splitlines()[0] if (res.stdout or res.stderr).strip() else ""
+    # The message names neither the database's address nor the router's: finding them is the task.
+    via = re.search(r" via (\S+)", route)
+    dev = re.search(r" dev (\S+)", route)
+    found = (f"they go via {via.group(1)}" if via else f"they go out directly on {dev.group(1)}" if dev
+             else f"there is no route ({(route or res.stderr.strip()[:80] or 'no output').replace(db_ip, 'DB_HOST')})")
     assert res.ok and f"via {router} " in route + " ", (
-        f"expected packets to the database {db_ip} to go via the router {router}; `ip route get {db_ip}` says: {route}")
+        f"expected packets to the database (DB_HOST) to go via the router of /etc/altcraft/networks; {found}")
 
 
 @pytest.mark.points(30)
@@ -45,8 +51,9 @@ def test_database_answers(lab, db_ip):
     res = lab.exec("host", ["timeout", "4", "bash", "-c", script], timeout=30)
     answer = res.stdout.strip()
     why = {124: "no answer within 4 s (dropped on the way)", 7: "the connection was refused"}.get(
-        res.returncode, (res.stderr or "").strip()[-160:])
-    assert answer in ("S", "N"), f"expected the database {db_ip}:{port} to answer the app host; {why or repr(answer)}"
+        res.returncode, (res.stderr or "").strip()[-160:].replace(db_ip, "DB_HOST"))
+    assert answer in ("S", "N"), (
+        f"expected the database (DB_HOST:DB_PORT) to answer the app host; {why or repr(answer)}")
 
 
 @pytest.mark.points(15)

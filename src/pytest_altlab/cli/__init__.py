@@ -6,7 +6,7 @@ import importlib
 import os
 import sys
 
-from ..errors import AltlabError
+from ..errors import AltlabError, LabNotRunning
 from .output import ExitCode, err
 
 __all__ = ["main"]
@@ -31,6 +31,13 @@ def main(argv: list[str] | None = None) -> int:
         fn = getattr(importlib.import_module(f"{__name__}.{module}"), function)
         return int(fn(args))
     except AltlabError as e:
+        if isinstance(e, LabNotRunning) and isinstance(getattr(args, "instance", None), str):
+            from .instances import explain_not_running
+
+            try:
+                e = explain_not_running(e, args.lab, args.instance)
+            except AltlabError:
+                pass  # the engine does not answer: the plain message is still true
         err(f"altlab: error: {e}")
         return e.exit_code
     except KeyboardInterrupt:

@@ -1,4 +1,4 @@
-"""Self-study commands: hints, watch, progress, solution."""
+"""Self-study commands: hints, watch, solution (progress: progress.py)."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ import time
 from pathlib import Path
 
 from ..errors import AltlabError
-from .options import lab_catalog, lab_runner
-from .output import console, err
+from .options import lab_runner
+from .output import console
 
 
 def _exam_instances(lab_id: str) -> list[str]:
@@ -46,9 +46,21 @@ def cmd_hint(args: argparse.Namespace) -> int:
         for u in used:
             print(f"hint {u.idx}/{len(m.hints)} (-{u.cost:g} points, shown {u.shown_at}): {m.hints[u.idx - 1].text}")
         return 0
-    idx, text, cost, total = next_hint(store, m, st.instance, st.started_at)
-    print(f"hint {idx}/{len(m.hints)} (costs {cost:g} points; hints so far: -{total:g}):\n  {text}")
+    failing: frozenset[str] = frozenset()
+    last = st.dir / "reports" / "last.json"  # the last `altlab grade` of this run, if any
+    if last.is_file():
+        doc = json.loads(last.read_text(encoding="utf-8"))
+        if doc.get("started_at", "") >= st.started_at:
+            failing = frozenset(c["id"] for c in doc.get("checks", []) if c.get("status") in ("failed", "blocked"))
+    idx, text, cost, total = next_hint(store, m, st.instance, st.started_at, failing)
+    aim = m.hints[idx - 1].check
+    print(f"hint {idx}/{len(m.hints)} ({_points(cost, 'costs')}; hints so far: -{total:g})"
+          f"{' for the failing check ' + aim if aim and aim in failing else ''}:\n  {text}")
     return 0
+
+
+def _points(n: float, verb: str) -> str:
+    return f"{verb} {n:g} point{'' if n == 1 else 's'}"
 
 
 def cmd_watch(args: argparse.Namespace) -> int:
@@ -58,7 +70,9 @@ def cmd_watch(args: argparse.Namespace) -> int:
     from ..scoring import CheckResult
 
     runner = lab_runner(args)
-    runner.running_state()
+    if runner.running_state().exam:  # its table shows details; an exam's candidate gets `altlab grade` only
+        raise AltlabError(f"no watch on instance '{runner.instance}' of an exam",
+                          hint=f"`altlab grade {runner.manifest.id} --instance {runner.instance}` shows your score")
     con = console()
     interactive = args.every is None
     if interactive and not sys.stdin.isatty():
@@ -102,41 +116,6 @@ def cmd_watch(args: argparse.Namespace) -> int:
             time.sleep(args.every)
 
 
-def cmd_progress(args: argparse.Namespace) -> int:
-    from rich.table import Table
-
-    from ..drills import progress, skill_summary
-    from ..store import Store
-
-    labs, broken = lab_catalog(args).load_all()
-    for e in broken:
-        err(f"altlab: skipping an invalid lab: {e}")
-    rows = progress(Store(), labs)
-    skills = skill_summary(rows)
-    if args.json:
-        print(json.dumps({"labs": [r.__dict__ for r in rows], "skills": skills}, indent=2, default=list))
-        return 0
-    t = Table(title="progress by lab")
-    for col in ("lab", "attempts", "best", "passed", "time to pass", "hints", "solution seen early"):
-        t.add_column(col)
-    for r in rows:
-        t.add_row(r.lab, str(r.attempts), "-" if r.best_percent is None else f"{r.best_percent:g}%",
-                  "yes" if r.passed else "no", "-" if r.time_to_pass is None else f"{r.time_to_pass / 60:.1f} min",
-                  str(r.hints_used), "yes" if r.solution_seen_before_pass else "")
-    s = Table(title="by skill (weakest first)")
-    for col in ("skill", "labs", "tried", "passed", "avg best", "practise next"):
-        s.add_column(col)
-    for d in skills:
-        s.add_row(d["skill"], str(d["labs"]), str(d["tried"]), str(d["passed"]), f"{d['average_best_percent']:g}%",
-                  d["practise_next"])
-    con = console()
-    con.print(t)
-    con.print(s)
-    if skills:
-        con.print(f"practise next: [bold]{skills[0]['practise_next']}[/] ({skills[0]['skill']})")
-    return 0
-
-
 def cmd_solution(args: argparse.Namespace) -> int:
     from ..store import Store
 
@@ -154,10 +133,23 @@ def cmd_solution(args: argparse.Namespace) -> int:
                                "now: that is recorded in your progress")
     st = runner.state()
     store.record_solution_view(m.id, runner.instance, st.started_at if st else None, before_pass=not passed)
+    from .markdown import print_markdown
+
     walk = m.path / "SOLUTION.md"
+    # The walk-through with this run's values: {{ name }} as in TASK.md (secrets too: the learner's own run).
+    values = dict(st.params) if st else {p.name: str(p.default) for p in m.parameters if p.default is not None}
     if walk.is_file():
-        print(walk.read_text(encoding="utf-8"))
+        print_markdown(_expand(walk.read_text(encoding="utf-8"), values))
+    if not st:
+        print("(not running: the values shown are the lab's defaults)")
     for step in m.solution_steps:
         where = "on the host" if step.on_host else f"in service '{step.service}'"
-        print(f"--- {step.run.name} (runs {where}) ---\n{step.run.read_text(encoding='utf-8')}")
+        print(f"--- {step.run.name} (runs {where}; its parameters come as environment variables) ---\n"
+              f"{step.run.read_text(encoding='utf-8')}")
     return 0
+
+
+def _expand(text: str, values: dict[str, str]) -> str:
+    from ..lab.steps import PLACEHOLDER
+
+    return PLACEHOLDER.sub(lambda mt: values.get(mt.group(1), mt.group(0)), text)

@@ -139,13 +139,16 @@ def cmd_exam_sheet(args: argparse.Namespace) -> int:
     left = max(0, int(run.seconds_left()))
     print(f"# {run.exam.title}\ncandidate: {args.candidate}; time left: {left // 60} min; "
           f"pass mark {run.exam.pass_mark:g}%\n")
+    from ..exams.sheet import sheet_footer, sheet_task
+
     lab_dirs = " ".join(lab_dir_args(args))
-    for r in run.runners(args.candidate):
+    runners = run.runners(args.candidate)
+    for r in runners:
         st = r.running_state()
         print(f"## {r.manifest.title} ({r.manifest.id})\n")
-        print(st.task_file.read_text(encoding="utf-8").replace(f"altlab shell {r.manifest.id}",
-              f"altlab shell {r.manifest.id} --instance {r.instance}"))
+        print(sheet_task(st.task_file.read_text(encoding="utf-8"), r.manifest.id, r.instance, lab_dirs))
         print(f"shell: altlab {lab_dirs + ' ' if lab_dirs else ''}shell {r.manifest.id} --instance {r.instance}\n")
+    print(sheet_footer(runners[0].instance if runners else "INSTANCE"))
     return 0
 
 

@@ -1,4 +1,4 @@
-"""Commands for working in a lab: list, start, status, task, shell, grade, stop, restart, logs, apply, reset."""
+"""Commands for working in a lab: start, status, task, shell, grade, stop, restart, logs, apply, reset."""
 
 from __future__ import annotations
 
@@ -6,76 +6,21 @@ import argparse
 import json
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from ..errors import AltlabError, LabNotRunning, ManifestError
-from .options import lab_catalog, lab_runner, parse_ports
-from .output import console, err, print_access
-
-if TYPE_CHECKING:
-    from ..manifest import LabManifest
-
-
-def cmd_list(args: argparse.Namespace) -> int:
-    from rich.table import Table
-
-    from ..composefile import load_service_file
-
-    labs, broken = lab_catalog(args).load_all()
-    for e in broken:
-        err(f"altlab: skipping an invalid lab: {e}")
-    if args.json:
-        print(json.dumps([{"id": m.id, "title": m.title, "services": [s.name for s in m.services],
-                           "minutes": m.time_limit, "flavours": list(m.flavours),
-                           "skills": list(m.skills), "notes": dict(m.flavour_notes)} for m in labs], indent=2))
-        return 0
-    from ..store import Store
-
-    store = Store()
-    t = Table(title="labs", show_lines=True)
-    for col in ("id", "title", "services", "min", "points", "flavours", "self-test here"):
-        t.add_column(col, no_wrap=col == "id")
-    notes = []
-    for m in labs:
-        flav = ", ".join(f + ("*" if m.note_for(f) else "") for f in m.flavours)
-        notes += [f"* {m.id} ({f}): {m.note_for(f)}" for f in m.flavours if m.note_for(f)]
-        runs = store.last_verify(m.id)
-        tested = "\n".join(f"{f}: {'ok' if ok else 'FAILED'} {at[:16]} ({secs:.0f}s)"
-                           for f, (ok, at, secs) in sorted(runs.items())) or "never verified"
-        t.add_row(m.id, m.title, ", ".join(s.name for s in m.services), str(m.time_limit), _points(m), flav, tested)
-    for e in broken:  # listed, with the reason, so a broken lab is seen (and hides no other)
-        folder = Path(e.file).parent.name if isinstance(e, ManifestError) else "?"
-        t.add_row(f"{folder} BROKEN", e.message.rsplit(": field ", 1)[-1][:300], "", "", "", "", "")
-    con = console()
-    con.print(t)
-    for n in notes:
-        con.print(n, markup=False)
-    if args.images:
-        for m in labs:
-            for s in m.services:
-                sf = load_service_file(s.use, m.path)
-                print(f"{m.id}/{s.name}: " + ", ".join(f"{f}={img}" for f, img in sf.images.items()))
-    return 0
-
-
-def _points(m: LabManifest) -> str:
-    import ast
-
-    total = 0.0
-    for f in sorted(m.checks_dir.glob("test_*.py")):
-        for node in ast.walk(ast.parse(f.read_text())):
-            if isinstance(node, ast.Call) and getattr(node.func, "attr", "") == "points" and node.args:
-                arg = node.args[0]
-                if isinstance(arg, ast.Constant) and isinstance(arg.value, (int, float)):
-                    total += arg.value
-    return f"{total:g}"
+from ..errors import AltlabError, LabNotRunning
+from .options import lab_runner, parse_ports
+from .output import err, print_access
 
 
 def cmd_start(args: argparse.Namespace) -> int:
-    runner = lab_runner(args)
+    from .waiting import phases
+
+    runner = lab_runner(args)  # an unknown lab or a bad --port: one error line, no phase before it
     ports = parse_ports(args.port, [s.name for s in runner.manifest.services])
-    ctx = runner.start(flavour=args.flavour, seed=args.seed, fixed_ports=ports,
-                       timeout=args.timeout, fresh=args.fresh)
+    with phases(f"checking the images of {args.lab}") as echo:
+        runner.echo = echo
+        ctx = runner.start(flavour=args.flavour, seed=args.seed, fixed_ports=ports,
+                           timeout=args.timeout, fresh=args.fresh)
     print(ctx.state.task_file.read_text(), flush=True)
     print_access(ctx)
     return 0
@@ -120,7 +65,9 @@ def cmd_status(args: argparse.Namespace) -> int:
 
 
 def cmd_task(args: argparse.Namespace) -> int:
-    print(lab_runner(args).task())
+    from .markdown import print_markdown
+
+    print_markdown(lab_runner(args).task(), raw=getattr(args, "raw", False))
     return 0
 
 
@@ -147,12 +94,28 @@ def cmd_grade(args: argparse.Namespace) -> int:
     runner = lab_runner(args)
     runner.recover()
     st = runner.running_state()  # a clear "not running" (or "stopped") before pytest starts
+    if st.exam and args.report:
+        raise AltlabError(f"instance '{runner.instance}' belongs to exam '{st.exam['id']}': no report file",
+                          hint="the proctor's report holds the details")
     report = Path(args.report) if args.report else st.dir / "reports" / "last.json"
     if getattr(args, "verbose", False):
         os.environ["ALTLAB_VERBOSE"] = "1"  # forkclient says when it grades without the fork server
-    code, data, _ = grade(runner.manifest.id, instance=runner.instance, persistence=args.persistence,
-                          report=report, lab_dirs=[Path(d) for d in args.lab_dir],
-                          rootdir=runner.manifest.checks_dir, resident=True)
+    # An exam's instance is graded as the candidate sees it: no details, no hidden checks, no tracebacks.
+    extra = ["--lab-mode", "exam"] if st.exam else (["--tb=long"] if getattr(args, "verbose", False) else [])
+    extra += [] if args.report else ["--lab-report-unannounced"]  # the instance's own file: `--report` to choose
+    if args.persistence:  # the restart phase takes as long as the services need to come back: say where it is
+        from .waiting import grading_phases
+
+        with grading_phases(f"checks of {runner.manifest.id}: first pass") as quiet:
+            code, data, out = grade(runner.manifest.id, instance=runner.instance, persistence=True, report=report,
+                                    lab_dirs=[Path(d) for d in args.lab_dir], rootdir=runner.manifest.checks_dir,
+                                    extra_args=extra + (["--color=yes"] if quiet else []), quiet=quiet,
+                                    resident=True)
+        print(out, end="", flush=True)
+    else:
+        code, data, _ = grade(runner.manifest.id, instance=runner.instance, report=report,
+                              lab_dirs=[Path(d) for d in args.lab_dir], rootdir=runner.manifest.checks_dir,
+                              extra_args=extra, resident=True)
     if not data or (code == 4 and data.get("error")):  # pytest said why it could not grade (e.g. not running)
         return 2
     if data.get("error"):
@@ -211,7 +174,24 @@ def cmd_apply(args: argparse.Namespace) -> int:
 
 
 def cmd_reset(args: argparse.Namespace) -> int:
-    ctx, how = lab_runner(args).reset(timeout=args.timeout)
+    import sys
+
+    runner = lab_runner(args)
+    st = runner.state()
+    if st is not None and st.exam:
+        raise AltlabError(f"instance '{runner.instance}' belongs to exam '{st.exam['id']}': no reset in an exam",
+                          hint="ask the proctor (`altlab exam restart-candidate`)")
+    if sys.stdin.isatty() and not getattr(args, "yes", False):  # a script or a pipe never waits for an answer
+        answer = input(f"reset {runner.manifest.id} (instance {runner.instance}): your changes are undone and "
+                       "the attempt clock starts again. Continue? [y/N] ")
+        if answer.strip().lower() not in ("y", "yes"):
+            print("not reset")
+            return 1
+    from .waiting import phases
+
+    with phases(f"resetting {runner.manifest.id}") as echo:
+        runner.echo = echo
+        ctx, how = runner.reset(timeout=args.timeout)
     print(f"{args.lab} is back in its broken state ({how}); hints and the attempt clock start again", flush=True)
     print(ctx.state.task_file.read_text(), flush=True)
     print_access(ctx)

@@ -22,7 +22,8 @@ __all__ = ["finite", "add_candidates", "add_flavour", "add_instance", "add_json"
 
 def add_instance(p: argparse.ArgumentParser) -> None:
     p.add_argument("lab", help="lab id (see `altlab list`)")
-    p.add_argument("--instance", default="default", help="run several copies of a lab side by side")
+    p.add_argument("--instance", default=None,
+                   help="run several copies of a lab side by side (default: the one `altlab use` chose, else default)")
 
 
 def add_flavour(p: argparse.ArgumentParser) -> None:
@@ -65,6 +66,10 @@ def lab_runner(args: argparse.Namespace, echo: Callable[[str], None] | None = No
     from ..lab import LabRunner
     from .output import err
 
+    if args.instance is None:  # resolved once, so that error messages name the instance that was meant
+        from .instances import remembered
+
+        args.instance = remembered(args.lab) or "default"
     return LabRunner(lab_catalog(args).get(args.lab), args.instance, echo=echo or err)
 
 

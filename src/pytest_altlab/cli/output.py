@@ -42,5 +42,11 @@ def print_access(ctx: LabContext) -> None:
         ports = ", ".join(f"{c} -> 127.0.0.1:{h}" for c, h in sorted(s.ports.items()))
         lines.append(f"  {s.service}: {s.state}{' (' + s.health + ')' if s.health else ''}  {ports}")
     inst = "" if st.instance == "default" else f" --instance {st.instance}"
-    lines.append(f"shell: altlab shell {st.lab_id}{inst}    grade: altlab grade {st.lab_id}{inst}")
+    shell, grade = f"shell: altlab shell {st.lab_id}{inst}", f"grade: altlab grade {st.lab_id}{inst}"
+    import shutil
+
+    # One line where it fits the terminal, else two: a wrapped command is hard to copy.
+    fits = len(shell) + 4 + len(grade) <= shutil.get_terminal_size().columns
+    lines += [f"{shell}    {grade}"] if fits else [shell, grade]
+    lines = [ln if len(ln) <= shutil.get_terminal_size().columns else ln.replace(", ", ",\n    ") for ln in lines]
     print("\n".join(lines), flush=True)

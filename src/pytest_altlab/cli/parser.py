@@ -9,7 +9,10 @@ import argparse
 import os
 from collections.abc import Callable
 
+from .catalog import add_list_arguments, add_show_arguments
+from .instances import add_use_arguments
 from .options import add_candidates, add_flavour, add_instance, add_json, add_timeout, finite
+from .progress import add_progress_arguments
 
 __all__ = ["COMMANDS", "EXAM_COMMANDS", "build_parser"]
 
@@ -18,11 +21,6 @@ Adder = Callable[[argparse.ArgumentParser], None]
 
 def _none(p: argparse.ArgumentParser) -> None:
     pass
-
-
-def _list(p: argparse.ArgumentParser) -> None:
-    add_json(p)
-    p.add_argument("--images", action="store_true", help="also the image of each service per flavour")
 
 
 def _start(p: argparse.ArgumentParser) -> None:
@@ -47,7 +45,18 @@ def _shell(p: argparse.ArgumentParser) -> None:
 def _grade(p: argparse.ArgumentParser) -> None:
     p.add_argument("--persistence", action="store_true", help="also restart the services and re-check")
     p.add_argument("--report", help="where to write the JSON report")
-    p.add_argument("--verbose", action="store_true", help="say when grading runs without the resident grader")
+    p.add_argument("--verbose", "-v", action="store_true",
+                   help="also pytest's tracebacks of failed checks (they show the check's source and values), "
+                   "and whether grading ran without the resident grader")
+
+
+def _task(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--raw", action="store_true", help="the TASK.md text as is")
+
+
+def _reset(p: argparse.ArgumentParser) -> None:
+    add_timeout(p)
+    p.add_argument("--yes", "-y", action="store_true", help="do not ask for confirmation (asked only in a terminal)")
 
 
 def _restart(p: argparse.ArgumentParser) -> None:
@@ -146,10 +155,14 @@ def _exam_verify_report(p: argparse.ArgumentParser) -> None:
 
 # name -> (runs, help, options, takes a lab id + --instance)
 COMMANDS: dict[str, tuple[str, str, Adder, bool]] = {
-    "list": ("lab:cmd_list", "the labs: id, title, services, minutes, points, flavours, self-test", _list, False),
+    "list": ("catalog:cmd_list", "the labs, one line each: id, skills, minutes, points, state here",
+             add_list_arguments, False),
+    "show": ("catalog:cmd_show", "one lab: title, summary, services, flavours and their notes, self-tests",
+             add_show_arguments, False),
     "start": ("lab:cmd_start", "start a lab: containers up, broken state applied, task shown", _start, True),
     "status": ("lab:cmd_status", "is the lab running; services, ports, parameters", _status, True),
-    "task": ("lab:cmd_task", "show the task statement of a running lab", _none, True),
+    "task": ("lab:cmd_task", "show the task statement of a running lab (reflowed; --raw: the file as is)",
+             _task, True),
     "shell": ("lab:cmd_shell", "a shell in a lab service; `-- CMD ARGS...` runs one command", _shell, True),
     "grade": ("lab:cmd_grade", "grade the running lab (same as `pytest --lab LAB`)", _grade, True),
     "stop": ("lab:cmd_stop", "remove the lab's containers, networks and volumes", _none, True),
@@ -161,11 +174,13 @@ COMMANDS: dict[str, tuple[str, str, Adder, bool]] = {
     "apply": ("lab:cmd_apply", "apply your workspace/compose.override.yaml to the running lab",
               lambda p: add_timeout(p), True),
     "reset": ("lab:cmd_reset", "put the lab back into its broken state (in place where the lab can, else afresh)",
-              lambda p: add_timeout(p), True),
+              _reset, True),
+    "use": ("instances:cmd_use", "remember which instance of a lab later commands mean (--instance X)",
+            add_use_arguments, False),
     "hint": ("drill:cmd_hint", "show the next hint (each costs the points the lab declares)", _hint, True),
     "watch": ("drill:cmd_watch", "re-grade on Enter (or every N seconds) and show checks flipping", _watch, True),
-    "progress": ("drill:cmd_progress", "attempts, best score, time, hints per lab; what to practise next",
-                 add_json, False),
+    "progress": ("progress:cmd_progress", "attempts, best score, time, hints per lab; what to practise next",
+                 add_progress_arguments, False),
     "solution": ("drill:cmd_solution", "the reference solution with explanations (after passing, or --give-up)",
                  _solution, True),
     "verify": ("author:cmd_verify", "a lab's self-test: broken scores 0, solution full, survives restart",

@@ -86,6 +86,7 @@ class ExamRun:
                 limit = minutes if minutes is not None else self.exam.time_limit
                 data.update({
                     "exam": self.exam.id, "exam_version": self.exam.version, "run_id": secrets.token_hex(6),
+                    "exam_file": str(self.exam.file.resolve()),  # which checks are hidden (grading/examview.py)
                     "seed": seed or secrets.token_hex(16), "flavour": flavour,
                     "started_at": start.isoformat(timespec="seconds"),
                     "deadline": (start + dt.timedelta(minutes=limit)).isoformat(timespec="seconds"),

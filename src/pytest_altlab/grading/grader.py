@@ -228,15 +228,15 @@ class Grader:
         terminalreporter.section("altlab score")
         for lg in self.labs:
             rep = lg.report(self.options.mode, self.started_at)
-            if self.options.mode == "exam":  # the candidate's view: visible checks, status only
-                rep.checks = [c for c in rep.checks if c.id not in lg.hidden]
+            # The candidate's view: visible checks, status only; the score counts every check, as candidate.html.
+            exam = self.options.mode == "exam"
             terminalreporter.write(render_table(rep, color=tw.hasmarkup, width=min(tw.fullwidth, 140),
-                                                show_messages=self.options.mode == "drill"))
+                                                show_messages=not exam, hidden=lg.hidden if exam else ()))
         if self.options.exam is not None:
             total = self.exam_report().total
             terminalreporter.write_line(f"exam {self.options.exam.id}: {total.percent:g}% (pass mark "
                                         f"{total.pass_mark:g}%): {'PASSED' if total.passed else 'NOT PASSED'}")
-        if self.report_path:
+        if self.report_path and self.options.announce_report:
             terminalreporter.write_line(f"report written to {self.report_path}")
 
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
@@ -246,11 +246,24 @@ class Grader:
             if self.options.exam is not None:
                 self.exam_report().write(self.report_path)
             else:
-                write_json(reports[self.labs[0].id], self.report_path)
+                rep = reports[self.labs[0].id]
+                if self.options.mode == "exam":  # an exam's instance graded with --lab: the candidate's view
+                    rep = candidate_view(rep)
+                write_json(rep, self.report_path)
         for lg in self.labs:
             if self.options.record_progress and lg.ctx is not None and lg.results:
                 st = lg.ctx.state
                 Store().add_attempt(lg.id, st.instance, st.started_at, reports[lg.id].to_dict(), lg.manifest.skills)
+
+
+def candidate_view(rep: LabReport) -> LabReport:
+    """A report without messages, evidence or hidden checks' titles; the scores stay those of every check."""
+    import dataclasses
+
+    names = {cid: f"hidden-{i}" for i, cid in enumerate(rep.hidden, 1)}  # not even a hidden check's name
+    checks = [dataclasses.replace(c, message="", look="", id=names.get(c.id, c.id), node_id="",
+                                  title="(hidden)" if c.id in names else c.title) for c in rep.checks]
+    return dataclasses.replace(rep, checks=checks, evidence={}, parameters={}, hidden=sorted(names.values()))
 
 
 def _check_id(item: pytest.Item) -> str:

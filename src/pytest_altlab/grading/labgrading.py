@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import dataclasses
 import threading
-from typing import Any
+from collections.abc import Callable
+from typing import Any, ClassVar
 
 from ..context import LabContext
 from ..errors import AltlabError
@@ -73,13 +74,20 @@ class LabGrading:
         except AltlabError:
             pass
 
+    # Told each phase of an in-process grading (`altlab grade --persistence` shows it beside a spinner).
+    on_phase: ClassVar[Callable[[str], None] | None] = None
+
     def restart(self) -> None:
         assert self.ctx is not None
         self.restarted = True
+        if LabGrading.on_phase:
+            LabGrading.on_phase(f"restarting the services of {self.id}")
         try:
             self.ctx.restart()
         except AltlabError as e:
             self.restart_error = e.message
+        if LabGrading.on_phase:
+            LabGrading.on_phase("re-checking after the restart")
 
     def secrets(self) -> list[str]:
         """The values of the secret parameters (empty strings left out: they would match everywhere)."""

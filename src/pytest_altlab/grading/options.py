@@ -22,3 +22,4 @@ class GraderOptions:
     record_progress: bool = True  # add the grading as an attempt to the progress store
     exam: ExamManifest | None = None
     candidate: str = ""
+    announce_report: bool = True  # print "report written to PATH" at the end

@@ -164,6 +164,7 @@ class LabRunner:
                     if fixed_ports or attempt == 2:
                         raise
                     backend.down()
+            self.echo("services up and healthy")
             ctx = LabContext(m, st, backend)
             if apply_break:
                 self.apply_steps(ctx, m.break_steps, "break step")
@@ -273,6 +274,7 @@ class LabRunner:
 
     def apply_steps(self, ctx: LabContext, steps: Sequence[Step], what: str) -> None:
         for step in steps:
+            self.echo(f"{what} {step.run.name}")
             run_step(ctx, step, what)
 
     def task(self) -> str:

@@ -165,6 +165,13 @@ class _LabLint:
                     self.add(c.file, f"line {c.lines.get('depends', c.line)}", f"{c.id}: depends({dep!r})",
                              "names no check of this lab",
                              _mean(dep, ids) + "a blocked check would never run")
+        if complete:
+            from .hints import hint_findings
+
+            task = self.dir / "TASK.md"
+            text = task.read_text(encoding="utf-8", errors="replace") if task.is_file() else ""
+            for where, value, message, hint, severity in hint_findings(data, text, ids):
+                self.add(self.yaml, where, value, message, hint, severity=severity)
         variants = data.get("variants")
         for i, v in enumerate(variants if isinstance(variants, list) else []):
             must = v.get("must_fail") if isinstance(v, dict) else None
