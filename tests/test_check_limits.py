@@ -14,7 +14,8 @@ from .conftest import TEST_LABS, altlab
 
 L = ("--lab-dir", str(TEST_LABS))
 SECRET = "s3cretvalue"
-pytestmark = pytest.mark.docker
+# One worker for this module: its tests share a module-scoped lab (pytest-xdist --dist loadgroup).
+pytestmark = [pytest.mark.docker, pytest.mark.xdist_group("test_check_limits")]
 
 
 @pytest.fixture(scope="module")

@@ -14,7 +14,8 @@ from pytest_altlab.lab import LabRunner
 
 from .conftest import TEST_LABS
 
-pytestmark = pytest.mark.docker
+# One worker for this module: its tests share a module-scoped lab (pytest-xdist --dist loadgroup).
+pytestmark = [pytest.mark.docker, pytest.mark.xdist_group("test_plugin")]
 
 
 @pytest.fixture(scope="module")

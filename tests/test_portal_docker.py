@@ -16,7 +16,8 @@ from pytest_altlab.portal.engine import Engine
 from .conftest import TEST_LABS, altlab
 from .portal_support import PROBE_EXAM, LiveServer, ws_read_until
 
-pytestmark = pytest.mark.docker
+# One worker for this module: its tests share a module-scoped lab (pytest-xdist --dist loadgroup).
+pytestmark = [pytest.mark.docker, pytest.mark.xdist_group("test_portal_docker")]
 
 
 @pytest.fixture(scope="module")

@@ -11,7 +11,8 @@ from pytest_altlab.catalog import Catalog
 from pytest_altlab.grading import grade
 from pytest_altlab.lab import LabRunner
 
-pytestmark = pytest.mark.docker
+# One worker for this module: its tests share a module-scoped lab (pytest-xdist --dist loadgroup).
+pytestmark = [pytest.mark.docker, pytest.mark.xdist_group("test_rabbitmq_vhosts")]
 
 
 @pytest.fixture(scope="module")
