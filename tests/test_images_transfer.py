@@ -24,6 +24,9 @@ def _tiny_lab(root: Path, image: str) -> Path:
                                   "services: {box: {use: box}}\nbreak: break.sh\n")
     (lab / "break.sh").write_text("true\n")
     (lab / "TASK.md").write_text("1. nothing\n")
+    (lab / "checks").mkdir()  # a lab needs checks to load
+    (lab / "checks" / "test_carry.py").write_text("import pytest\n\n\n@pytest.mark.points(1)\n@pytest.mark.covers(1)\n"
+                                                 "def test_nothing(lab):\n    pass\n")
     (lab / "compose" / "box.yaml").write_text(
         f"x-altlab:\n  flavours:\n    debian: {{image: '{image}'}}\n"
         f"services:\n  box:\n    image: '{image}'\n")

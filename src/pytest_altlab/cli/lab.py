@@ -106,11 +106,12 @@ def cmd_grade(args: argparse.Namespace) -> int:
     if args.persistence:  # the restart phase takes as long as the services need to come back: say where it is
         from .waiting import grading_phases
 
+        # In this process, not the resident grader: the phases are announced from inside the grading (and a
+        # restart takes seconds anyway).
         with grading_phases(f"checks of {runner.manifest.id}: first pass") as quiet:
             code, data, out = grade(runner.manifest.id, instance=runner.instance, persistence=True, report=report,
                                     lab_dirs=[Path(d) for d in args.lab_dir], rootdir=runner.manifest.checks_dir,
-                                    extra_args=extra + (["--color=yes"] if quiet else []), quiet=quiet,
-                                    resident=True)
+                                    extra_args=extra + (["--color=yes"] if quiet else []), quiet=quiet)
         print(out, end="", flush=True)
     else:
         code, data, _ = grade(runner.manifest.id, instance=runner.instance, report=report,
