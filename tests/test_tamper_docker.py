@@ -68,7 +68,8 @@ def test_replaced_rabbitmqctl_is_caught_and_the_reference_solution_is_not(
     rec.mkdir(parents=True)
     (rec / "rabbitmq-vhosts-rabbitmq-1.cast").write_text('{"version": 2, "width": 80, "height": 24}\n')
 
-    res = altlab("exam", "grade", str(file), "--candidates", "honest,mallory", env=env)
+    # the final grading: only it runs the restart phase, so the honest solution scores full marks
+    res = altlab("exam", "grade", str(file), "--candidates", "honest,mallory", "--final", env=env)
     assert res.returncode == 0, res.stdout + res.stderr
     bundles = {c: run.dir / "reports" / c / "attempt-1" for c in ("honest", "mallory")}
     docs = {c: json.loads((b / "report.json").read_text()) for c, b in bundles.items()}
