@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import docker
+from . import snapshots
 from ..errors import CommandFailed, ServiceNotHealthy
 from ..paths import home_tag
 from .base import Backend, Engine, ExecResult, ServiceStatus
@@ -88,6 +89,9 @@ class ComposeBackend(Backend):
         old = signal.signal(signal.SIGINT, signal.SIG_IGN) if _main_thread() else None
         try:
             docker.run(self._compose("down", "--volumes", "--remove-orphans", "--timeout", "5"), timeout=180)
+            if self._snapshot_file.exists():  # only a project that took one pays for the look-up
+                snapshots.remove(self.project)
+                self._snapshot_file.unlink(missing_ok=True)
         finally:
             if old is not None:
                 signal.signal(signal.SIGINT, old)
@@ -109,6 +113,34 @@ class ComposeBackend(Backend):
         # -v removes only anonymous volumes (the new container would get fresh ones anyway), never named ones.
         docker.run(self._compose("rm", "--stop", "--force", "-v", *services), timeout=180)
         self.up(timeout)
+
+    @property
+    def _snapshot_file(self) -> Path:
+        return self.compose_file.with_name("snapshot.compose.yaml")
+
+    def snapshot(self) -> dict[str, Any]:
+        self._snapshot_file.write_text("{}\n", encoding="utf-8")  # first: an interrupted snapshot is removed by down
+        snap = snapshots.take(self.project, {s.service: s.container for s in self.status()})
+        snapshots.write_override(self._snapshot_file, snap)
+        return snap
+
+    def restore(self, snap: dict[str, Any], timeout: float) -> None:
+        self.ready_status = None
+        # Killed, not stopped: their state is thrown away, so a graceful shutdown would only cost time.
+        ids = docker.run(["ps", "-aq", "--filter", f"label={PROJECT_LABEL}={self.project}"]).stdout.split()
+        if ids:
+            docker.run(["rm", "-f", "-v", *ids], timeout=180)
+        snapshots.write_override(self._snapshot_file, snap)
+        # Created from the snapshot images with the instance's own compose file (ports, networks, labels), then
+        # the volumes are filled back before any service process starts.
+        files = [*self._compose(), "-f", str(self._snapshot_file)]
+        docker.run([*files, "up", "--no-start", "--pull", "never", "--quiet-pull"], timeout=180)
+        snapshots.restore_volumes(self.project, {s.service: s.container for s in self.status()}, snap)
+        res = docker.run([*files, "up", "-d", "--wait", "--wait-timeout", str(int(timeout)), "--pull", "never"],
+                         check=False, timeout=timeout + 60)
+        if not res.ok:
+            raise ServiceNotHealthy(self.project, self._health_report(), timeout)
+        self._check_healthy(timeout)
 
     def validate(self) -> None:
         res = docker.run(self._compose("config", "--quiet"), check=False, timeout=60)
@@ -176,6 +208,7 @@ class ComposeBackend(Backend):
             "containers": docker.run(["ps", "-aq", "--filter", flt]).stdout.split(),
             "networks": docker.run(["network", "ls", "-q", "--filter", flt]).stdout.split(),
             "volumes": docker.run(["volume", "ls", "-q", "--filter", flt]).stdout.split(),
+            "images": snapshots.snapshot_objects(self.project)["images"],
         }
 
 
@@ -183,6 +216,7 @@ class ComposeBackend(Backend):
         flt = f"label={PROJECT_LABEL}={self.project}"
         ids = docker.run(["ps", "-aq", "--filter", flt]).stdout.split()
         if not ids and not docker.run(["volume", "ls", "-q", "--filter", flt]).stdout.split():
+            snapshots.remove(self.project)  # e.g. a stop interrupted between the containers and the images
             return
         if ids:
             docker.run(["rm", "-f", "-v", *ids])
@@ -190,6 +224,7 @@ class ComposeBackend(Backend):
             ids = docker.run([kind, "ls", "-q", "--filter", flt]).stdout.split()
             if ids:
                 docker.run([kind, "rm", *ids], check=False)
+        snapshots.remove(self.project)
 
 
 def _json_rows(text: str) -> list[dict]:

@@ -19,6 +19,7 @@ from ..instance import InstanceState, project_name, validate_instance
 from ..manifest import LabManifest, Step
 from ..params import resolve_params
 from ..paths import private_dir, write_private
+from .snapshot import restore_snapshot, take_snapshot
 from .steps import render_task, run_step
 
 __all__ = ["LabRunner"]
@@ -111,6 +112,7 @@ class LabRunner:
             ctx = LabContext(m, st, backend)
             if apply_break:
                 self.apply_steps(ctx, m.break_steps, "break step")
+                take_snapshot(ctx, self.echo)  # what `reset` restores in seconds
             write_private(st.task_file, render_task(m, params, flavour, {"workspace": str(st.workspace)}))
             st.save()
             return ctx
@@ -140,11 +142,14 @@ class LabRunner:
         return backend.leftovers()
 
     def reset(self, timeout: float = 180) -> tuple[LabContext, str]:
-        """Back to the broken state: the lab's reset steps where it has them, else a fresh start.
+        """Back to the broken state: the snapshot taken after the break step, else reset steps, else a fresh start.
 
         Either way it is a new run: the hint ledger and the attempt clock start again."""
         st = self.running_state()
         m = self.manifest
+        restored = restore_snapshot(m, st, self.backend(st), timeout)
+        if restored is not None:
+            return restored, "restored from the snapshot"
         if m.reset_steps:
             ctx = LabContext(m, st, self.backend(st))
             self.apply_steps(ctx, m.reset_steps, "reset step")
