@@ -78,7 +78,8 @@ def test_reset_restores_the_snapshot_and_grades_like_the_fresh_broken_state() ->
 
 
 def test_state_a_commit_misses_blocks_a_snapshot() -> None:
-    host = {"HostConfig": {"Tmpfs": {"/run": ""}}, "Mounts": [{"Type": "bind", "Source": "/sys/fs/cgroup", "RW": False}]}
+    host = {"HostConfig": {"Tmpfs": {"/run": ""}},
+            "Mounts": [{"Type": "bind", "Source": "/sys/fs/cgroup", "RW": False}]}
     files = {"HostConfig": {}, "Mounts": [{"Type": "bind", "Source": "/home/x", "RW": True}]}
     plain = {"HostConfig": {}, "Mounts": [{"Type": "volume", "Name": "v", "Destination": "/srv", "RW": True}]}
     why = blockers({"host": host, "files": files, "box": plain})

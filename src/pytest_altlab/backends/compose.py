@@ -11,9 +11,9 @@ from pathlib import Path
 from typing import Any
 
 from .. import docker
-from . import snapshots
 from ..errors import CommandFailed, ServiceNotHealthy
 from ..paths import home_tag
+from . import snapshots
 from .base import Backend, Engine, ExecResult, ServiceStatus
 
 __all__ = ["ComposeBackend", "DockerEngine"]

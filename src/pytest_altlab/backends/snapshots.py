@@ -91,7 +91,8 @@ def take(project: str, containers: dict[str, str]) -> dict[str, Any]:
     try:
         def one(svc: str) -> dict[str, Any]:
             info, name = inspected[svc], containers[svc]
-            changes = ["--change", f"LABEL {SNAPSHOT_LABEL}={project}", "--change", f"LABEL io.altlab.home={home_tag()}"]
+            changes = ["--change", f"LABEL {SNAPSHOT_LABEL}={project}",
+                       "--change", f"LABEL io.altlab.home={home_tag()}"]
             docker.run(["commit", "--pause=false", *changes, name, image_name(project, svc)], timeout=300)
             mounts = volume_mounts(info)
             if mounts:
