@@ -7,6 +7,7 @@ import os
 import signal
 import subprocess
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -126,21 +127,32 @@ class ComposeBackend(Backend):
 
     def restore(self, snap: dict[str, Any], timeout: float) -> None:
         self.ready_status = None
-        # Killed, not stopped: their state is thrown away, so a graceful shutdown would only cost time.
         ids = docker.run(["ps", "-aq", "--filter", f"label={PROJECT_LABEL}={self.project}"]).stdout.split()
-        if ids:
-            docker.run(["rm", "-f", "-v", *ids], timeout=180)
         snapshots.write_override(self._snapshot_file, snap)
-        # Created from the snapshot images with the instance's own compose file (ports, networks, labels), then
-        # the volumes are filled back before any service process starts.
         files = [*self._compose(), "-f", str(self._snapshot_file)]
-        docker.run([*files, "up", "--no-start", "--pull", "never", "--quiet-pull"], timeout=180)
-        snapshots.restore_volumes(self.project, {s.service: s.container for s in self.status()}, snap)
-        res = docker.run([*files, "up", "-d", "--wait", "--wait-timeout", str(int(timeout)), "--pull", "never"],
-                         check=False, timeout=timeout + 60)
-        if not res.ok:
+        # Killed, not stopped: their state is thrown away, so a graceful shutdown would only cost time.
+        if ids:
+            docker.run(["kill", *ids], check=False, timeout=60)
+        if snapshots.all_named(snap):
+            # Named volumes outlive the containers: refill them while the dead containers are removed.
+            with ThreadPoolExecutor(max_workers=1) as pool:
+                gone = pool.submit(docker.run, ["rm", "-f", *ids], timeout=180) if ids else None
+                snapshots.refill_named(self.project, snap)
+                if gone:
+                    gone.result()
+        else:
+            # Anonymous volumes exist only with their container: create the new ones, refill, then start.
+            if ids:
+                docker.run(["rm", "-f", "-v", *ids], timeout=180)
+            docker.run([*files, "up", "--no-start", "--pull", "never", "--quiet-pull"], timeout=180)
+            snapshots.restore_volumes(self.project, {svc: self.container(svc) for svc in snap["services"]}, snap)
+        # Created from the snapshot images with the instance's own compose file: same ports, networks, labels.
+        # `up -d` still starts a service only once its dependencies are healthy; the last wait is ours.
+        docker.run([*files, "up", "-d", "--pull", "never", "--quiet-pull"], timeout=timeout + 60)
+        ready = snapshots.wait_healthy({svc: self.container(svc) for svc in snap["services"]}, timeout)
+        if ready is None:
             raise ServiceNotHealthy(self.project, self._health_report(), timeout)
-        self._check_healthy(timeout)
+        self.ready_status = ready
 
     def validate(self) -> None:
         res = docker.run(self._compose("config", "--quiet"), check=False, timeout=60)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shlex
+import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -14,8 +15,10 @@ import yaml
 from .. import docker
 from ..errors import AltlabError
 from ..paths import home_tag
+from .base import ServiceStatus
 
-__all__ = ["SNAPSHOT_LABEL", "blockers", "remove", "snapshot_objects", "take", "write_override", "restore_volumes"]
+__all__ = ["SNAPSHOT_LABEL", "blockers", "remove", "snapshot_objects", "take", "write_override", "restore_volumes",
+           "all_named", "refill_named", "wait_healthy"]
 
 SNAPSHOT_LABEL = "io.altlab.snapshot"  # value: the project; on every image and volume a snapshot creates
 PROJECT_LABEL = "com.docker.compose.project"
@@ -59,9 +62,15 @@ def blockers(inspected: dict[str, dict[str, Any]]) -> list[str]:
     return out
 
 
-def volume_mounts(info: dict[str, Any]) -> list[str]:
-    """Destinations of the container's volumes (named and anonymous), in a stable order."""
-    return sorted(str(m["Destination"]) for m in info.get("Mounts") or [] if m.get("Type") == "volume")
+def volume_mounts(info: dict[str, Any]) -> list[dict[str, str | None]]:
+    """The container's volumes in a stable order: destination, and the volume's name (None: anonymous)."""
+    out = []
+    for m in sorted(info.get("Mounts") or [], key=lambda m: str(m.get("Destination"))):
+        if m.get("Type") == "volume":
+            name = str(m.get("Name") or "")
+            anonymous = len(name) == 64 and all(c in "0123456789abcdef" for c in name)
+            out.append({"dest": str(m["Destination"]), "volume": None if anonymous else name})
+    return out
 
 
 def inspect_all(containers: dict[str, str]) -> dict[str, dict[str, Any]]:
@@ -97,9 +106,9 @@ def take(project: str, containers: dict[str, str]) -> dict[str, Any]:
             mounts = volume_mounts(info)
             if mounts:
                 script = "set -e\n" + "".join(
-                    f"mkdir -p {MOUNT}/{svc}/{i} && cp -a {shlex.quote(d)}/. {MOUNT}/{svc}/{i}/\n"
-                    for i, d in enumerate(mounts))
-                _copier(project, name, str(info["Image"]), script)
+                    f"mkdir -p {MOUNT}/{svc}/{i} && cp -a {shlex.quote(str(m['dest']))}/. {MOUNT}/{svc}/{i}/\n"
+                    for i, m in enumerate(mounts))
+                _copier(project, ["--volumes-from", name], str(info["Image"]), script)
             return {"image": image_name(project, svc), "mounts": mounts}
 
         snap = dict(zip(services, _parallel(one, services), strict=True))
@@ -113,11 +122,31 @@ def take(project: str, containers: dict[str, str]) -> dict[str, Any]:
     return {"volume": vol, "services": snap}
 
 
-def _copier(project: str, container: str, image: str, script: str) -> None:
-    """A throwaway container that sees `container`'s volumes at their own paths and the snapshot volume."""
-    docker.run(["run", "--rm", "--network", "none", "--user", "0", *_labels(project)[:2],
-                "--volumes-from", container, "-v", f"{volume_name(project)}:{MOUNT}",
-                "--entrypoint", "sh", image, "-c", script], timeout=600)
+def _copier(project: str, mounts: list[str], image: str, script: str) -> None:
+    """A throwaway container that sees the snapshot volume and the given volumes (`-v`/`--volumes-from` args)."""
+    docker.run(["run", "--rm", "--network", "none", "--user", "0", *_labels(project)[:2], *mounts,
+                "-v", f"{volume_name(project)}:{MOUNT}", "--entrypoint", "sh", image, "-c", script], timeout=600)
+
+
+def _refill(src: str, dest: str) -> str:
+    d = shlex.quote(dest)
+    return f"cd {d} && rm -rf -- * .[!.]* ..?* && cp -a {src}/. {d}/\n"
+
+
+def all_named(snap: dict[str, Any]) -> bool:
+    """Every volume is a named one: it outlives its container, so it can be refilled before the new one exists."""
+    return all(m["volume"] for s in snap["services"].values() for m in s["mounts"])
+
+
+def refill_named(project: str, snap: dict[str, Any]) -> None:
+    """Refill every named volume from the snapshot in one throwaway container (no service container needed)."""
+    mounts, script = [], "set -e\n"
+    for svc, s in sorted(snap["services"].items()):
+        for i, m in enumerate(s["mounts"]):
+            mounts += ["-v", f"{m['volume']}:/altlab-volume/{svc}/{i}"]
+            script += _refill(f"{MOUNT}/{svc}/{i}", f"/altlab-volume/{svc}/{i}")
+    if mounts:
+        _copier(project, mounts, next(iter(snap["services"].values()))["image"], script)
 
 
 def write_override(path: Path, snap: dict[str, Any]) -> None:
@@ -132,12 +161,48 @@ def restore_volumes(project: str, containers: dict[str, str], snap: dict[str, An
         mounts = snap["services"][svc]["mounts"]
         if not mounts:
             return
-        script = "set -e\n" + "".join(
-            f"cd {shlex.quote(d)} && rm -rf -- * .[!.]* ..?* && cp -a {MOUNT}/{svc}/{i}/. {shlex.quote(d)}/\n"
-            for i, d in enumerate(mounts))
-        _copier(project, containers[svc], snap["services"][svc]["image"], script)
+        script = "set -e\n" + "".join(_refill(f"{MOUNT}/{svc}/{i}", m["dest"]) for i, m in enumerate(mounts))
+        _copier(project, ["--volumes-from", containers[svc]], snap["services"][svc]["image"], script)
 
     _parallel(one, sorted(s for s in snap["services"] if s in containers))
+
+
+def wait_healthy(containers: dict[str, str], timeout: float) -> list[ServiceStatus] | None:
+    """Poll until every container runs and is healthy: the statuses, or None once one exited or went unhealthy,
+    or time ran out. Where the engine has not run the health check yet (it waits a whole interval first), we run
+    the container's own health test ourselves: the same command, without the interval's wait."""
+    deadline = time.monotonic() + timeout
+    while True:
+        inspected = inspect_all(containers)
+        out = [_status(svc, inspected[svc]) for svc in sorted(inspected)]
+        if any(st.state in ("exited", "dead") or st.health == "unhealthy" for st in out) or len(out) < len(containers):
+            return None
+        pending = [st for st in out if st.state != "running" or st.health not in ("", "healthy")]
+        if all(st.state == "running" and _own_check(inspected[st.service]) for st in pending):
+            return [ServiceStatus(st.service, st.container, st.state, "healthy" if st.health else "", st.ports)
+                    for st in out]
+        if time.monotonic() > deadline:
+            return None
+        time.sleep(0.1)
+
+
+def _own_check(info: dict[str, Any]) -> bool:
+    test = list(((info.get("Config") or {}).get("Healthcheck") or {}).get("Test") or [])
+    if not test or test[0] == "NONE":
+        return True
+    argv = test[1:] if test[0] == "CMD" else ["sh", "-c", " ".join(test[1:])]  # CMD-SHELL: one shell string
+    return docker.run(["exec", str(info["Id"]), *argv], check=False, timeout=30).ok
+
+
+def _status(svc: str, info: dict[str, Any]) -> ServiceStatus:
+    state = info.get("State") or {}
+    ports = {}
+    for key, binds in ((info.get("NetworkSettings") or {}).get("Ports") or {}).items():
+        for b in binds or []:
+            if b.get("HostIp") in ("127.0.0.1", "0.0.0.0", "") and b.get("HostPort"):
+                ports[int(key.split("/")[0])] = int(b["HostPort"])
+    return ServiceStatus(service=svc, container=str(info.get("Name", "")).lstrip("/"), state=str(state.get("Status")),
+                         health=str((state.get("Health") or {}).get("Status") or ""), ports=ports)
 
 
 def snapshot_objects(project: str) -> dict[str, list[str]]:

@@ -1,0 +1,93 @@
+"""Benchmark: reset from the broken-state snapshot vs today's reset and a cold start, all in one run.
+
+Per lab and round (alternating, so machine load hits every side alike):
+  cold:        LabRunner.start() with snapshots off (ALTLAB_SNAPSHOT=0): up, break step, task
+  cold+snap:   LabRunner.start() with the snapshot taken after the break step
+  reset-old:   LabRunner.reset() with snapshots off (the lab's reset steps, else a fresh start)
+  reset-snap:  LabRunner.reset() restoring the snapshot
+and whether the restored state grades exactly like the fresh broken state (report minus times).
+Prints medians and ratios. Usage: .venv/bin/python bench/bench_reset_pool.py [LAB ...] [--rounds N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from pytest_altlab.catalog import Catalog
+from pytest_altlab.grading import grade
+from pytest_altlab.lab import LabRunner
+
+TIMING = ("started_at", "finished_at", "duration_s")
+LABS = ["probe", "rabbitmq-vhosts", "postgres-market-db", "nginx-ssl-termination"]
+TEST_LABS = Path(__file__).resolve().parents[1] / "tests" / "labs"
+
+
+def comparable(rep: dict[str, Any]) -> dict[str, Any]:
+    out = {k: v for k, v in rep.items() if k not in TIMING}
+    out["checks"] = [{k: v for k, v in c.items() if k not in TIMING} for c in rep.get("checks", [])]
+    return out
+
+
+def timed(fn: Callable[[], object]) -> float:
+    t0 = time.perf_counter()
+    fn()
+    return time.perf_counter() - t0
+
+
+def snapshots(on: bool) -> None:
+    os.environ["ALTLAB_SNAPSHOT"] = "1" if on else "0"
+
+
+def one_round(lab: str, runner: LabRunner) -> dict[str, float | bool]:
+    out: dict[str, float | bool] = {}
+    runner.stop()
+    snapshots(False)
+    out["cold"] = timed(runner.start)
+    out["reset-old"] = timed(runner.reset)
+    runner.stop()
+    snapshots(True)
+    out["cold+snap"] = timed(runner.start)
+    _, fresh, _ = grade(lab, instance=runner.instance, quiet=True, record=False, lab_dirs=[TEST_LABS])
+    # Change the state before the reset, so the restore has something to undo.
+    if runner.manifest.solution_steps:
+        runner.apply_steps(runner.context(), runner.manifest.solution_steps, "solution")
+    out["reset-snap"] = timed(runner.reset)
+    _, again, _ = grade(lab, instance=runner.instance, quiet=True, record=False, lab_dirs=[TEST_LABS])
+    out["same report"] = comparable(again) == comparable(fresh)
+    runner.stop()
+    return out
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("labs", nargs="*", default=LABS)
+    ap.add_argument("--rounds", type=int, default=2)
+    args = ap.parse_args()
+    catalog = Catalog([TEST_LABS])
+    rows = []
+    for lab in args.labs:
+        runner = LabRunner(catalog.get(lab), "bench-reset")
+        results = [one_round(lab, runner) for _ in range(args.rounds)]
+        med = {k: statistics.median(float(r[k]) for r in results) for k in ("cold", "cold+snap", "reset-old",
+                                                                           "reset-snap")}
+        same = all(bool(r["same report"]) for r in results)
+        rows.append((lab, med, same))
+        print(f"{lab}: {results}", flush=True)
+    print(f"\nmedians of {args.rounds} rounds (seconds), load {os.getloadavg()[0]:.1f}")
+    head = f"{'lab':24} {'cold':>6} {'cold+snap':>9} {'reset-old':>9} {'reset-snap':>10} " \
+           f"{'snap/cold':>9} {'snap/old':>8} {'snapshot cost':>13} same-report"
+    print(head)
+    for lab, m, same in rows:
+        print(f"{lab:24} {m['cold']:6.2f} {m['cold+snap']:9.2f} {m['reset-old']:9.2f} {m['reset-snap']:10.2f} "
+              f"{m['reset-snap'] / m['cold']:9.2f} {m['reset-snap'] / m['reset-old']:8.2f} "
+              f"{(m['cold+snap'] - m['cold']) / m['cold']:+12.0%} {'yes' if same else 'NO'}")
+
+
+if __name__ == "__main__":
+    main()
