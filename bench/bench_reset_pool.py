@@ -6,7 +6,9 @@ Per lab and round (alternating, so machine load hits every side alike):
   reset-old:   LabRunner.reset() with snapshots off (the lab's reset steps, else a fresh start)
   reset-snap:  LabRunner.reset() restoring the snapshot
 and whether the restored state grades exactly like the fresh broken state (report minus times).
-Prints medians and ratios. Usage: .venv/bin/python bench/bench_reset_pool.py [LAB ...] [--rounds N]
+With --verify LAB: `altlab verify LAB` (all variants) with snapshots off (a start per variant) and on (variants
+restored from the snapshot), alternating. Prints medians and ratios.
+Usage: .venv/bin/python bench/bench_reset_pool.py [LAB ...] [--rounds N] [--verify LAB]
 """
 
 from __future__ import annotations
@@ -64,11 +66,34 @@ def one_round(lab: str, runner: LabRunner) -> dict[str, float | bool]:
     return out
 
 
+def bench_verify(lab: str, rounds: int) -> None:
+    from pytest_altlab.verify import verify_lab
+
+    m = Catalog([TEST_LABS]).get(lab)
+    times: dict[bool, list[float]] = {False: [], True: []}
+    for _ in range(rounds):
+        for on in (False, True):
+            snapshots(on)
+            t0 = time.perf_counter()
+            phases = verify_lab(m, echo=lambda s: None)
+            times[on].append(time.perf_counter() - t0)
+            bad = [p.name for p in phases if not p.ok]
+            print(f"snapshots {'on' if on else 'off'}: {times[on][-1]:.1f}s, {len(phases)} phases, failed: {bad}",
+                  flush=True)
+    off, on_ = statistics.median(times[False]), statistics.median(times[True])
+    print(f"\nverify {lab} ({len(m.variants)} variants), medians of {rounds} rounds, load {os.getloadavg()[0]:.1f}")
+    print(f"start per variant {off:6.1f}s   variants from the snapshot {on_:6.1f}s   ratio {on_ / off:.2f}")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("labs", nargs="*", default=LABS)
     ap.add_argument("--rounds", type=int, default=2)
+    ap.add_argument("--verify", help="time `altlab verify` of this lab instead (snapshots off vs on)")
     args = ap.parse_args()
+    if args.verify:
+        bench_verify(args.verify, args.rounds)
+        return
     catalog = Catalog([TEST_LABS])
     rows = []
     for lab in args.labs:
