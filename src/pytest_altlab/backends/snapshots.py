@@ -119,7 +119,20 @@ def take(project: str, containers: dict[str, str]) -> dict[str, Any]:
         raise
     if running:
         docker.run(["unpause", *running], timeout=60)
+        _settle({s: containers[s] for s in services if containers[s] in running}, inspected)
     return {"volume": vol, "services": snap}
+
+
+def _settle(containers: dict[str, str], before: dict[str, dict[str, Any]], within: float = 30) -> None:
+    """Wait until the engine reports the health it did before the freeze: a health probe cut off by the pause
+    leaves a container 'unhealthy' (engine 20.10) until its next probe passes, an interval later."""
+    healthy = {s for s, i in before.items() if ((i.get("State") or {}).get("Health") or {}).get("Status") == "healthy"}
+    deadline = time.monotonic() + within
+    while healthy and time.monotonic() < deadline:
+        now = inspect_all({s: containers[s] for s in healthy})
+        healthy = {s for s in healthy if ((now[s].get("State") or {}).get("Health") or {}).get("Status") != "healthy"}
+        if healthy:
+            time.sleep(0.1)
 
 
 def _copier(project: str, mounts: list[str], image: str, script: str) -> None:

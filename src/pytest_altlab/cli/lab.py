@@ -70,8 +70,10 @@ def _points(m: LabManifest) -> str:
 def cmd_start(args: argparse.Namespace) -> int:
     runner = lab_runner(args)
     ports = parse_ports(args.port, [s.name for s in runner.manifest.services])
-    ctx = runner.start(flavour=args.flavour, seed=args.seed, fixed_ports=ports,
-                       timeout=args.timeout)
+    from ..pool import claim  # a ready instance from the hot-start pool (`altlab pool fill`), where there is one
+
+    ctx = (claim(runner, args.flavour, args.seed) if not ports else None) or runner.start(
+        flavour=args.flavour, seed=args.seed, fixed_ports=ports, timeout=args.timeout)
     print(ctx.state.task_file.read_text(), flush=True)
     print_access(ctx)
     return 0
