@@ -6,6 +6,7 @@ Per lab and round (alternating, so machine load hits every side alike):
   reset-old:   LabRunner.reset() with snapshots off (the lab's reset steps, else a fresh start)
   reset-snap:  LabRunner.reset() restoring the snapshot
 and whether the restored state grades exactly like the fresh broken state (report minus times).
+With --pool: start (cold, snapshot on) vs a claim from a filled hot-start pool (`altlab pool fill LAB 1`).
 With --verify LAB: `altlab verify LAB` (all variants) with snapshots off (a start per variant) and on (variants
 restored from the snapshot), alternating. Prints medians and ratios.
 Usage: .venv/bin/python bench/bench_reset_pool.py [LAB ...] [--rounds N] [--verify LAB]
@@ -66,6 +67,35 @@ def one_round(lab: str, runner: LabRunner) -> dict[str, float | bool]:
     return out
 
 
+def bench_pool(labs: list[str], rounds: int) -> None:
+    from pytest_altlab.pool import claim, drain, fill
+
+    snapshots(True)
+    rows = []
+    for lab in labs:
+        m = Catalog([TEST_LABS]).get(lab)
+        runner = LabRunner(m, "bench-pool")
+        cold, hot = [], []
+        for _ in range(rounds):
+            runner.stop()
+            cold.append(timed(runner.start))
+            runner.stop()
+            fill(m, 1, echo=lambda s: None)
+            t0 = time.perf_counter()
+            ctx = claim(runner, "debian", None, refill=False)
+            hot.append(time.perf_counter() - t0)
+            assert ctx is not None
+            _, rep, _ = grade(lab, instance=runner.instance, quiet=True, record=False, lab_dirs=[TEST_LABS])
+            assert rep["score"] == 0, "a claimed instance is in the fresh broken state"
+            runner.stop()
+        drain(m)
+        rows.append((lab, statistics.median(cold), statistics.median(hot)))
+    print(f"\nmedians of {rounds} rounds (seconds), load {os.getloadavg()[0]:.1f}")
+    print(f"{'lab':24} {'cold start':>10} {'pool claim':>10} {'claim/cold':>10}")
+    for lab, c, h in rows:
+        print(f"{lab:24} {c:10.2f} {h:10.2f} {h / c:10.3f}")
+
+
 def bench_verify(lab: str, rounds: int) -> None:
     from pytest_altlab.verify import verify_lab
 
@@ -90,7 +120,11 @@ def main() -> None:
     ap.add_argument("labs", nargs="*", default=LABS)
     ap.add_argument("--rounds", type=int, default=2)
     ap.add_argument("--verify", help="time `altlab verify` of this lab instead (snapshots off vs on)")
+    ap.add_argument("--pool", action="store_true", help="time a claim from the hot-start pool vs a cold start")
     args = ap.parse_args()
+    if args.pool:
+        bench_pool(args.labs, args.rounds)
+        return
     if args.verify:
         bench_verify(args.verify, args.rounds)
         return
