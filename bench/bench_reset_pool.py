@@ -101,18 +101,22 @@ def bench_verify(lab: str, rounds: int) -> None:
 
     m = Catalog([TEST_LABS]).get(lab)
     times: dict[bool, list[float]] = {False: [], True: []}
+    variant_s: dict[bool, list[float]] = {False: [], True: []}
     for _ in range(rounds):
         for on in (False, True):
             snapshots(on)
             t0 = time.perf_counter()
             phases = verify_lab(m, echo=lambda s: None)
             times[on].append(time.perf_counter() - t0)
+            variant_s[on] += [p.seconds for p in phases if p.name.startswith(("near-miss:", "alternative:"))]
             bad = [p.name for p in phases if not p.ok]
             print(f"snapshots {'on' if on else 'off'}: {times[on][-1]:.1f}s, {len(phases)} phases, failed: {bad}",
                   flush=True)
     off, on_ = statistics.median(times[False]), statistics.median(times[True])
     print(f"\nverify {lab} ({len(m.variants)} variants), medians of {rounds} rounds, load {os.getloadavg()[0]:.1f}")
     print(f"start per variant {off:6.1f}s   variants from the snapshot {on_:6.1f}s   ratio {on_ / off:.2f}")
+    v_off, v_on = statistics.median(variant_s[False]), statistics.median(variant_s[True])
+    print(f"one variant (median): {v_off:.1f}s with a start, {v_on:.1f}s from the snapshot, ratio {v_on / v_off:.2f}")
 
 
 def main() -> None:
