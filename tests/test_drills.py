@@ -24,7 +24,8 @@ ARGS = ("--lab-dir", str(TEST_LABS))
 @pytest.fixture
 def home(tmp_path: Path) -> Iterator[dict[str, str]]:
     """A fresh ALTLAB_HOME, so progress and hints start empty."""
-    env = {"ALTLAB_HOME": str(tmp_path / "home")}
+    # No snapshots here: these tests cover reset's fallbacks (reset steps, a fresh start); test_snapshot.py the rest.
+    env = {"ALTLAB_HOME": str(tmp_path / "home"), "ALTLAB_SNAPSHOT": "0"}
     yield env
 
 

@@ -55,6 +55,9 @@ class InstanceState:
     overrides: list[str] = field(default_factory=list)  # applied workspace files (compose -f ... -f ...)
     exam: dict[str, str] = field(default_factory=dict)  # {id, candidate, deadline} for an exam's instance
     phase: str = ""  # "starting" until a start (or reset) finishes: a killed start is known by it
+    # The project whose state folder this is, where it is not `project`: an instance claimed from the hot-start
+    # pool keeps the pool instance's engine objects (project) under the claiming instance's folder.
+    state_key: str = ""
 
     @property
     def workspace(self) -> Path:
@@ -62,7 +65,7 @@ class InstanceState:
 
     @property
     def dir(self) -> Path:
-        return state_dir(self.project)
+        return state_dir(self.state_key or self.project)
 
     @property
     def compose_file(self) -> Path:

@@ -118,6 +118,17 @@ class Backend(ABC):
         deleted (volumes and bind mounts excluded). Not abstract: a backend without it reports "not checked"."""
         raise NotImplementedError(f"{type(self).__name__} cannot compare a container with its image")
 
+    def snapshot(self) -> dict[str, Any]:
+        """Save every service's filesystem and volumes as they are now, labelled with the project (down removes
+        them); returns what `restore` needs (JSON-able). Raises AltlabError where the services keep state a
+        snapshot cannot hold (tmpfs, writable host paths). Not abstract: a backend without it resets afresh."""
+        raise NotImplementedError(f"{type(self).__name__} cannot snapshot a project")
+
+    def restore(self, snap: dict[str, Any], timeout: float) -> None:
+        """Replace the services' containers and volumes with the snapshot's (same config, ports, networks) and
+        wait until healthy."""
+        raise NotImplementedError(f"{type(self).__name__} cannot restore a snapshot")
+
     ready_status: list[ServiceStatus] | None = None  # what the last up/restart saw, if still current
 
     def port(self, service: str, container_port: int) -> int:

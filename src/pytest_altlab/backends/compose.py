@@ -8,12 +8,14 @@ import signal
 import subprocess
 import time
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
 from .. import docker
 from ..errors import CommandFailed, ServiceNotHealthy
 from ..paths import home_tag
+from . import snapshots
 from .base import Backend, Engine, ExecResult, ServiceStatus
 
 __all__ = ["ComposeBackend", "DockerEngine"]
@@ -91,6 +93,9 @@ class ComposeBackend(Backend):
         old = signal.signal(signal.SIGINT, signal.SIG_IGN) if _main_thread() else None
         try:
             docker.run(self._compose("down", "--volumes", "--remove-orphans", "--timeout", "5"), timeout=180)
+            if self._snapshot_file.exists():  # only a project that took one pays for the look-up
+                snapshots.remove(self.project)
+                self._snapshot_file.unlink(missing_ok=True)
         finally:
             if old is not None:
                 signal.signal(signal.SIGINT, old)
@@ -127,6 +132,45 @@ class ComposeBackend(Backend):
         # -v removes only anonymous volumes (the new container would get fresh ones anyway), never named ones.
         docker.run(self._compose("rm", "--stop", "--force", "-v", *services), timeout=180)
         self.up(timeout)
+
+    @property
+    def _snapshot_file(self) -> Path:
+        return self.compose_file.with_name("snapshot.compose.yaml")
+
+    def snapshot(self) -> dict[str, Any]:
+        self._snapshot_file.write_text("{}\n", encoding="utf-8")  # first: an interrupted snapshot is removed by down
+        snap = snapshots.take(self.project, {s.service: s.container for s in self.status()})
+        snapshots.write_override(self._snapshot_file, snap)
+        return snap
+
+    def restore(self, snap: dict[str, Any], timeout: float) -> None:
+        self.ready_status = None
+        ids = docker.run(["ps", "-aq", "--filter", f"label={PROJECT_LABEL}={self.project}"]).stdout.split()
+        snapshots.write_override(self._snapshot_file, snap)
+        files = [*self._compose(), "-f", str(self._snapshot_file)]
+        # Killed, not stopped: their state is thrown away, so a graceful shutdown would only cost time.
+        if ids:
+            docker.run(["kill", *ids], check=False, timeout=60)
+        if snapshots.all_named(snap):
+            # Named volumes outlive the containers: refill them while the dead containers are removed.
+            with ThreadPoolExecutor(max_workers=1) as pool:
+                gone = pool.submit(docker.run, ["rm", "-f", *ids], timeout=180) if ids else None
+                snapshots.refill_named(self.project, snap)
+                if gone:
+                    gone.result()
+        else:
+            # Anonymous volumes exist only with their container: create the new ones, refill, then start.
+            if ids:
+                docker.run(["rm", "-f", "-v", *ids], timeout=180)
+            docker.run([*files, "up", "--no-start", "--pull", "never", "--quiet-pull"], timeout=180)
+            snapshots.restore_volumes(self.project, {svc: self.container(svc) for svc in snap["services"]}, snap)
+        # Created from the snapshot images with the instance's own compose file: same ports, networks, labels.
+        # `up -d` still starts a service only once its dependencies are healthy; the last wait is ours.
+        docker.run([*files, "up", "-d", "--pull", "never", "--quiet-pull"], timeout=timeout + 60)
+        ready = snapshots.wait_healthy({svc: self.container(svc) for svc in snap["services"]}, timeout)
+        if ready is None:
+            raise ServiceNotHealthy(self.project, self._health_report(), timeout)
+        self.ready_status = ready
 
     def validate(self) -> None:
         res = docker.run(self._compose("config", "--quiet"), check=False, timeout=60)
@@ -194,6 +238,7 @@ class ComposeBackend(Backend):
             "containers": docker.run(["ps", "-aq", "--filter", flt]).stdout.split(),
             "networks": docker.run(["network", "ls", "-q", "--filter", flt]).stdout.split(),
             "volumes": docker.run(["volume", "ls", "-q", "--filter", flt]).stdout.split(),
+            "images": snapshots.snapshot_objects(self.project)["images"],
         }
 
 
@@ -201,6 +246,7 @@ class ComposeBackend(Backend):
         flt = f"label={PROJECT_LABEL}={self.project}"
         ids = docker.run(["ps", "-aq", "--filter", flt]).stdout.split()
         if not ids and not docker.run(["volume", "ls", "-q", "--filter", flt]).stdout.split():
+            snapshots.remove(self.project)  # e.g. a stop interrupted between the containers and the images
             return
         if ids:
             docker.run(["rm", "-f", "-v", *ids])
@@ -208,6 +254,7 @@ class ComposeBackend(Backend):
             ids = docker.run([kind, "ls", "-q", "--filter", flt]).stdout.split()
             if ids:
                 docker.run([kind, "rm", *ids], check=False)
+        snapshots.remove(self.project)
 
 
 def _json_rows(text: str) -> list[dict]:

@@ -17,10 +17,14 @@ def cmd_start(args: argparse.Namespace) -> int:
 
     runner = lab_runner(args)  # an unknown lab or a bad --port: one error line, no phase before it
     ports = parse_ports(args.port, [s.name for s in runner.manifest.services])
-    with phases(f"checking the images of {args.lab}") as echo:
-        runner.echo = echo
-        ctx = runner.start(flavour=args.flavour, seed=args.seed, fixed_ports=ports,
-                           timeout=args.timeout, fresh=args.fresh)
+    from ..pool import claim  # a ready instance from the hot-start pool (`altlab pool fill`), where there is one
+
+    ctx = claim(runner, args.flavour, args.seed) if not ports and not args.fresh else None
+    if ctx is None:
+        with phases(f"checking the images of {args.lab}") as echo:
+            runner.echo = echo
+            ctx = runner.start(flavour=args.flavour, seed=args.seed, fixed_ports=ports,
+                               timeout=args.timeout, fresh=args.fresh)
     print(ctx.state.task_file.read_text(), flush=True)
     print_access(ctx)
     return 0

@@ -153,6 +153,12 @@ def _exam_verify_report(p: argparse.ArgumentParser) -> None:
     p.add_argument("--public-key", help="the exam's public.pem: a third party verifies with it alone")
 
 
+def _pool(p: argparse.ArgumentParser) -> None:
+    from .pool import add_pool_arguments
+
+    add_pool_arguments(p)
+
+
 # name -> (runs, help, options, takes a lab id + --instance)
 COMMANDS: dict[str, tuple[str, str, Adder, bool]] = {
     "list": ("catalog:cmd_list", "the labs, one line each: id, skills, minutes, points, state here",
@@ -187,6 +193,8 @@ COMMANDS: dict[str, tuple[str, str, Adder, bool]] = {
                _verify, False),
     "lint": ("author:cmd_lint", "check a lab's files without Docker: steps covered, points, names, safety",
              _lint, False),
+    "pool": ("pool:cmd_pool", "keep N ready, already broken instances of a lab: `altlab start` claims one",
+             _pool, False),
     "images": ("", "build images ahead of time; save / load them for a host with no registry", _images, False),
     "portal": ("", "candidate portal: terminals in a browser, proctor console, SSH door", _portal, False),
 }

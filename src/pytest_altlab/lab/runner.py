@@ -21,6 +21,7 @@ from ..manifest import LabManifest, Step
 from ..params import resolve_params
 from ..paths import private_dir, write_private
 from .guard import LabStopped, StartUnfinished, condition, instance_lock
+from .snapshot import restore_snapshot, take_snapshot
 from .steps import render_task, run_step
 
 __all__ = ["LabRunner"]
@@ -168,6 +169,7 @@ class LabRunner:
             ctx = LabContext(m, st, backend)
             if apply_break:
                 self.apply_steps(ctx, m.break_steps, "break step")
+                take_snapshot(ctx, self.echo)  # what `reset` restores in seconds
             write_private(st.task_file, render_task(m, params, flavour, {"workspace": str(st.workspace)}))
             st.phase = ""  # ready: from now on the instance holds the candidate's work
             st.save()
@@ -202,7 +204,7 @@ class LabRunner:
         return backend.leftovers()
 
     def reset(self, timeout: float = 180) -> tuple[LabContext, str]:
-        """Back to the broken state: the lab's reset steps where it has them, else a fresh start.
+        """Back to the broken state: the snapshot taken after the break step, else reset steps, else a fresh start.
 
         Either way it is a new run: the hint ledger and the attempt clock start again."""
         with self.lock("reset"):
@@ -213,11 +215,15 @@ class LabRunner:
         m = self.manifest
         try:
             st = self.running_state()
-            in_place = bool(m.reset_steps)
+            in_place, running = bool(m.reset_steps), True
         except LabStopped:  # a reset is the explicit request to discard the work: a stopped lab starts afresh
             stopped = self.state()
             assert stopped is not None
-            st, in_place = stopped, False
+            st, in_place, running = stopped, False, False
+        if running:  # the broken state's snapshot first, where the start took one
+            restored = restore_snapshot(m, st, self.backend(st), timeout)
+            if restored is not None:
+                return restored, "restored from the snapshot"
         if in_place:
             ctx = LabContext(m, st, self.backend(st))
             st.phase = "starting"  # killed half-way: the next command clears it (a reset discards the work anyway)

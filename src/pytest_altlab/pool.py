@@ -1,0 +1,121 @@
+"""Hot start: a pool of ready, already broken instances per lab and seed; `altlab start` claims one."""
+
+from __future__ import annotations
+
+import datetime as dt
+import fcntl
+import json
+import os
+import secrets
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from .backends import get_backend
+from .context import LabContext
+from .instance import InstanceState, project_name, state_dir
+from .lab import LabRunner
+from .manifest import LabManifest
+from .paths import private_dir, state_home, write_private
+
+__all__ = ["POOL_PREFIX", "claim", "drain", "fill", "ready"]
+
+POOL_PREFIX = "pool-"  # pool instances' names: pool-<8 hex>
+READY = "pool-ready"  # written last, once the instance is broken and snapshotted: only then can it be claimed
+Echo = Callable[[str], None]
+
+
+def _pools() -> Path:
+    return private_dir(state_home() / "pools")
+
+
+def _config(lab_id: str) -> Path:
+    return _pools() / f"{lab_id}.json"
+
+
+@contextmanager
+def _fill_lock(lab_id: str) -> Iterator[None]:
+    # One filler per lab at a time (a refill after a claim waits for a running fill, then counts again).
+    with open(_pools() / f"{lab_id}.lock", "w") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        yield
+
+
+def ready(m: LabManifest, flavour: str | None = None, seed: str | None = None, *, any_seed: bool = False
+          ) -> list[InstanceState]:
+    """The lab's pool instances ready to be claimed (for this flavour and seed), oldest first."""
+    out = []
+    for d in sorted((state_home() / "instances").glob(project_name(m.id, POOL_PREFIX + "x")[:-1] + "*")):
+        st = InstanceState.load(d.name) if (d / READY).exists() else None
+        if st and (flavour is None or st.flavour == flavour) and (any_seed or st.seed == seed):
+            out.append(st)
+    return sorted(out, key=lambda s: s.started_at)
+
+
+def fill(m: LabManifest, size: int, *, flavour: str = "debian", seed: str | None = None, echo: Echo = print,
+         timeout: float = 180) -> int:
+    """Start pool instances until `size` are ready; remembers the size so claims refill. Returns how many started."""
+    write_private(_config(m.id), json.dumps({"size": size, "flavour": flavour, "seed": seed}))
+    started = 0
+    with _fill_lock(m.id):
+        while len(ready(m, flavour, seed)) < size:
+            runner = LabRunner(m, POOL_PREFIX + secrets.token_hex(4), echo=echo)
+            ctx = runner.start(flavour=flavour, seed=seed, timeout=timeout)
+            write_private(ctx.state.dir / READY, ctx.state.started_at)
+            started += 1
+    return started
+
+
+def claim(runner: LabRunner, flavour: str, seed: str | None, *, refill: bool = True) -> LabContext | None:
+    """Hand a ready pool instance to `runner`'s instance (None: no pool, none ready, or the instance exists).
+
+    The claim is one rename of the pool instance's state folder onto the claimer's: atomic, so two claims never
+    get the same instance, and a claim onto an instance that exists fails. The engine objects keep the pool
+    instance's project name; the claimer's state folder points at them (InstanceState.state_key)."""
+    m = runner.manifest
+    target = state_dir(runner.project)
+    if target.exists() or runner.instance.startswith(POOL_PREFIX):
+        return None
+    for st in ready(m, flavour, seed):
+        try:
+            os.rename(st.dir, target)
+        except OSError:  # another claim got it first, or the claimer's instance appeared meanwhile
+            continue
+        st.state_key, st.instance = runner.project, runner.instance
+        (target / READY).unlink(missing_ok=True)
+        backend = get_backend(st.backend, st.project, st.compose_file, [Path(p) for p in st.overrides])
+        services = backend.status()
+        if not services or not all(s.state == "running" and s.health in ("", "healthy") for s in services):
+            backend.down()  # died while waiting in the pool: never hand that out
+            st.remove()
+            continue
+        st.started_at = dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds")  # the attempt clock starts now
+        st.save()
+        if refill:
+            _refill_in_background(m)
+        return LabContext(m, st, backend)
+    return None
+
+
+def _refill_in_background(m: LabManifest) -> None:
+    try:
+        cfg: dict[str, Any] = json.loads(_config(m.id).read_text(encoding="utf-8"))
+    except (FileNotFoundError, json.JSONDecodeError):
+        return
+    argv = [sys.executable, "-m", "pytest_altlab.cli", "--lab-dir", str(m.path.parent), "pool", "fill", m.id,
+            str(cfg["size"]), "--flavour", str(cfg["flavour"])] + (["--seed", str(cfg["seed"])] if cfg["seed"] else [])
+    with open(_pools() / f"{m.id}.log", "ab") as log:
+        subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=log, stderr=log, start_new_session=True)
+
+
+def drain(m: LabManifest, echo: Echo = print) -> int:
+    """Stop every ready pool instance of the lab and forget its size; returns how many were stopped."""
+    _config(m.id).unlink(missing_ok=True)
+    with _fill_lock(m.id):
+        gone = ready(m, any_seed=True)
+        for st in gone:
+            LabRunner(m, st.instance, echo=echo).stop()
+    return len(gone)
