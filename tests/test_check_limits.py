@@ -14,8 +14,7 @@ from .conftest import TEST_LABS, altlab
 
 L = ("--lab-dir", str(TEST_LABS))
 SECRET = "s3cretvalue"
-# One worker for this module: its tests share a module-scoped lab (pytest-xdist --dist loadgroup).
-pytestmark = [pytest.mark.docker, pytest.mark.xdist_group("test_check_limits")]
+pytestmark = pytest.mark.docker
 
 
 @pytest.fixture(scope="module")

@@ -12,9 +12,6 @@ from pytest_altlab.grading import grade
 from pytest_altlab.helpers.container import Limit, grantable_limits, is_anonymous_volume, mount_holding, parse_limits
 from pytest_altlab.lab import LabRunner
 
-# One worker for this module: its tests share a module-scoped lab (pytest-xdist --dist loadgroup).
-pytestmark = pytest.mark.xdist_group("test_docker_ulimits_lab")
-
 LIMITS = """\
 Limit                     Soft Limit           Hard Limit           Units
 Max cpu time              unlimited            unlimited            seconds

@@ -11,9 +11,6 @@ from pytest_altlab.grading import grade
 from pytest_altlab.helpers.redis import parse_client_list, parse_config, parse_info, parse_size
 from pytest_altlab.lab import LabRunner
 
-# One worker for this module: its tests share a module-scoped lab (pytest-xdist --dist loadgroup).
-pytestmark = pytest.mark.xdist_group("test_kvrocks_labs")
-
 # --- text formats (no Docker) ---------------------------------------------------------------------
 
 

@@ -14,8 +14,7 @@ from pytest_altlab.lab import LabRunner
 
 from .conftest import TEST_LABS
 
-# One worker for this module: its tests share a module-scoped lab (pytest-xdist --dist loadgroup).
-pytestmark = [pytest.mark.docker, pytest.mark.xdist_group("test_plugin")]
+pytestmark = pytest.mark.docker
 
 
 @pytest.fixture(scope="module")

@@ -16,8 +16,7 @@ from pytest_altlab.portal.engine import Engine
 from .conftest import altlab
 from .portal_support import LiveServer
 
-# One worker for this module: its tests share a module-scoped lab (pytest-xdist --dist loadgroup).
-pytestmark = [pytest.mark.docker, pytest.mark.xdist_group("test_portal_browser")]
+pytestmark = pytest.mark.docker
 EXAM = Path(__file__).parent / "exams" / "portal-rabbit.yaml"
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",

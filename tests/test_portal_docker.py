@@ -16,8 +16,7 @@ from pytest_altlab.portal.engine import Engine
 from .conftest import TEST_LABS, altlab
 from .portal_support import PROBE_EXAM, LiveServer, ws_read_until
 
-# One worker for this module: its tests share a module-scoped lab (pytest-xdist --dist loadgroup).
-pytestmark = [pytest.mark.docker, pytest.mark.xdist_group("test_portal_docker")]
+pytestmark = pytest.mark.docker
 
 
 @pytest.fixture(scope="module")
@@ -95,6 +94,8 @@ def test_proctor_extends_grades_and_the_candidate_finishes(room: LiveServer) -> 
     rows = {x["candidate"]: x for x in json.loads(event.removeprefix("data: "))["candidates"]}
     assert rows["alice"]["extra_minutes"] == 15 and rows["bob"]["extra_minutes"] == 0
     assert rows["alice"]["labs"] == {"probe": "running"}
+    with room.ws(alice, "/ws/c/alice/probe/box") as ws:  # a shell (so a recording) whichever test ran first
+        assert "#" in ws_read_until(ws, "# ")
     doc = proctor.post(f"{room.url}/api/proctor/grade", json={"candidate": "alice"}).json()
     bundle = room.portal.engine.folder / "reports" / "alice" / f"attempt-{doc['attempt']}"
     report = json.loads((bundle / "report.json").read_text())
