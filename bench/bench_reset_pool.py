@@ -70,32 +70,53 @@ def one_round(lab: str, runner: LabRunner) -> dict[str, float | bool]:
 
 
 def bench_pool(labs: list[str], rounds: int) -> None:
-    from pytest_altlab.pool import claim, drain, fill
+    """Cold start vs a claim from the pool (start), and a reset from the snapshot vs a reset by pool swap."""
+    from pytest_altlab.pool import claim, drain, fill, swap
 
     snapshots(True)
     rows = []
     for lab in labs:
         m = Catalog([TEST_LABS]).get(lab)
         runner = LabRunner(m, "bench-pool")
-        cold, hot = [], []
+        t: dict[str, list[float]] = {"cold": [], "claim": [], "reset-snap": [], "reset-pool": []}
         for _ in range(rounds):
             runner.stop()
-            cold.append(timed(runner.start))
+            t["cold"].append(timed(runner.start))
+            t["reset-snap"].append(timed(runner.reset))
+            fill(m, 1, echo=lambda s: None)
+            old = runner.state()
+            t0 = time.perf_counter()
+            with runner.lock("reset"):
+                assert swap(runner) is not None
+            t["reset-pool"].append(time.perf_counter() - t0)
+            _wait_gone(old.project if old else "")  # the old instance goes in the background: not in the next figure
             runner.stop()
             fill(m, 1, echo=lambda s: None)
             t0 = time.perf_counter()
             ctx = claim(runner, "debian", None, refill=False)
-            hot.append(time.perf_counter() - t0)
+            t["claim"].append(time.perf_counter() - t0)
             assert ctx is not None
             _, rep, _ = grade(lab, instance=runner.instance, quiet=True, record=False, lab_dirs=[TEST_LABS])
             assert rep["score"] == 0, "a claimed instance is in the fresh broken state"
             runner.stop()
         drain(m)
-        rows.append((lab, statistics.median(cold), statistics.median(hot)))
+        rows.append((lab, {k: statistics.median(v) for k, v in t.items()}))
     print(f"\nmedians of {rounds} rounds (seconds), load {os.getloadavg()[0]:.1f}")
-    print(f"{'lab':24} {'cold start':>10} {'pool claim':>10} {'claim/cold':>10}")
-    for lab, c, h in rows:
-        print(f"{lab:24} {c:10.2f} {h:10.2f} {h / c:10.3f}")
+    print(f"{'lab':24} {'cold start':>10} {'pool claim':>10} {'claim/cold':>10} {'reset snap':>10} "
+          f"{'reset pool':>10} {'pool/cold':>9}")
+    for lab, r in rows:
+        print(f"{lab:24} {r['cold']:10.2f} {r['claim']:10.2f} {r['claim'] / r['cold']:10.3f} {r['reset-snap']:10.2f} "
+              f"{r['reset-pool']:10.2f} {r['reset-pool'] / r['cold']:9.3f}")
+
+
+def _wait_gone(project: str, within: float = 120) -> None:
+    import subprocess
+
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline and subprocess.run(
+            ["docker", "ps", "-aq", "--filter", f"label=com.docker.compose.project={project}"],
+            capture_output=True, text=True).stdout.strip():
+        time.sleep(0.5)
 
 
 def bench_verify(lab: str, rounds: int) -> None:

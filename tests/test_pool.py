@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 
 import pytest
 
@@ -12,7 +13,7 @@ from pytest_altlab.grading import grade
 from pytest_altlab.lab import LabRunner
 from pytest_altlab.pool import READY, claim, drain, fill, ready
 
-from .conftest import TEST_LABS, leftovers
+from .conftest import TEST_LABS, altlab, leftovers
 
 
 @pytest.fixture(autouse=True)
@@ -64,3 +65,37 @@ def test_two_concurrent_claims_get_one_ready_instance_and_never_the_same() -> No
     assert not any(left.values()), left
     assert leftovers(pool_st.project) == {"containers": [], "networks": [], "volumes": []}
     assert winner.state() is None
+
+
+@pytest.mark.docker
+def test_reset_takes_a_ready_pool_instance_and_removes_the_old_one_behind() -> None:
+    m = Catalog([TEST_LABS]).get("probe")
+    drain(m)
+    runner = LabRunner(m, "swap")
+    runner.start(seed="swap-test")
+    before = runner.state()
+    assert before is not None
+    runner.context().exec("box", "echo 42 > /srv/answer")  # the candidate's work, which a reset undoes
+    assert fill(m, 1, seed="swap-test", echo=lambda s: None) == 1
+    (pool_st,) = ready(m, "debian", "swap-test")
+    try:
+        res = altlab("--lab-dir", str(TEST_LABS), "reset", "probe", "--instance", "swap", "--yes")
+        assert res.returncode == 0, res.stderr
+        assert "from the hot-start pool" in res.stdout
+        now = runner.state()
+        assert now is not None and now.project == pool_st.project and now.instance == "swap"
+        assert ready(m, "debian", "swap-test") == [], "the pool instance was handed out, not copied"
+        _, rep, _ = grade("probe", instance="swap", quiet=True, record=False, lab_dirs=[TEST_LABS])
+        assert rep["checks"][0]["status"] == "failed", "the fresh broken state, not the old work"
+        # The old instance goes in the background: wait for it (a deadline, not a timing assertion).
+        deadline = time.monotonic() + 120
+        while any((left := leftovers(before.project)).values()) and time.monotonic() < deadline:
+            time.sleep(1)
+        assert not any(left.values()), f"the old instance's objects stay behind: {left}"
+        # No pool instance left: the next reset restores the snapshot in place instead.
+        res = altlab("--lab-dir", str(TEST_LABS), "reset", "probe", "--instance", "swap", "--yes")
+        assert res.returncode == 0 and "from the hot-start pool" not in res.stdout, res.stdout + res.stderr
+    finally:
+        left = runner.stop()
+        drain(m)
+    assert not any(left.values()), left

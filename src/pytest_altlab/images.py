@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import shutil
 import subprocess
@@ -21,16 +22,35 @@ MIRROR = os.environ.get("ALTLAB_DEBIAN_MIRROR", "http://deb.debian.org/debian")
 Echo = Callable[[str], None]
 
 
+# Packages of every base image beyond minbase: CA certificates, and an editor for the candidate (vi from vim-tiny,
+# nano), so that every service image built on a base has both. Changing this list rebuilds the bases (their
+# label below) and so every image built on them (their label carries the base's image id).
+BASE_PACKAGES = ("ca-certificates", "vim-tiny", "nano")
+BASE_LABEL = "io.altlab.base"
+BASE_ID_LABEL = "io.altlab.base-id"  # on a service image: the id of the base it was built on
+
+
 def base_image(suite: str) -> str:
     return f"altlab/debian:{suite}"
 
 
+def _base_digest(suite: str) -> str:
+    return hashlib.sha256(f"{suite} {MIRROR} {' '.join(BASE_PACKAGES)}".encode()).hexdigest()[:16]
+
+
 def image_exists(image: str) -> bool:
-    res = docker.run(["image", "inspect", "--format", "{{.Id}}", image], check=False, timeout=60)
+    return _image_info(image) is not None
+
+
+def _image_info(image: str) -> tuple[str, dict[str, str]] | None:
+    """(short id, labels) of a local image; None where it does not exist. One engine call: a start asks per service."""
+    res = docker.run(["image", "inspect", "--format", "{{.Id}} {{json .Config.Labels}}", image], check=False,
+                     timeout=60)
     if res.ok:
-        return True
+        image_id, _, labels = res.stdout.strip().partition(" ")
+        return image_id.removeprefix("sha256:")[:12], (json.loads(labels) if labels.startswith("{") else {}) or {}
     if "No such" in res.stderr or "not found" in res.stderr.lower():
-        return False
+        return None
     raise docker.classify(res)  # the engine itself is the problem: say that, not "image missing"
 
 
@@ -40,11 +60,15 @@ def build_base(suite: str, echo: Echo = print, force: bool = False) -> str:
     With ALTLAB_PULL_BASE=1 the official `debian:<suite>` image is pulled and tagged instead, where a
     registry is reachable (opt-in: by default nothing here talks to a registry)."""
     image = base_image(suite)
-    if image_exists(image) and not force:
+    info = _image_info(image)
+    if info and not force and info[1].get(BASE_LABEL) in (_base_digest(suite), "pulled"):
         return image
     if os.environ.get("ALTLAB_PULL_BASE") == "1":
         if docker.run(["pull", "-q", f"debian:{suite}"], check=False, timeout=600).ok:
-            docker.run(["tag", f"debian:{suite}", image])
+            # The official image has neither editor: add them, as the debootstrap route does.
+            docker.run(["build", "-q", "--label", f"{BASE_LABEL}=pulled", "-t", image, "-"], timeout=1800,
+                       input=f"FROM debian:{suite}\nRUN apt-get update && apt-get install -y --no-install-recommends "
+                             f"{' '.join(BASE_PACKAGES)} && rm -rf /var/lib/apt/lists/*\n")
             return image
         echo(f"could not pull debian:{suite}; falling back to debootstrap")
     if not shutil.which("debootstrap"):
@@ -55,7 +79,7 @@ def build_base(suite: str, echo: Echo = print, force: bool = False) -> str:
     echo(f"building base image {image} with debootstrap (about 30 s)")
     with tempfile.TemporaryDirectory(prefix=f"altlab-{suite}-") as tmp:
         root = Path(tmp) / "rootfs"
-        cmd = ["debootstrap", "--variant=minbase", "--include=ca-certificates", suite, str(root), MIRROR]
+        cmd = ["debootstrap", "--variant=minbase", "--include=" + ",".join(BASE_PACKAGES), suite, str(root), MIRROR]
         cp = subprocess.run(cmd, capture_output=True, text=True, check=False)
         if cp.returncode != 0:
             raise CommandFailed(cmd, cp.returncode, cp.stderr + cp.stdout,
@@ -69,6 +93,7 @@ def build_base(suite: str, echo: Echo = print, force: bool = False) -> str:
             p.unlink()
         tar = subprocess.Popen(["tar", "-C", str(root), "-c", "."], stdout=subprocess.PIPE)
         imp = subprocess.run([docker.docker_bin(), "import", "-c", "ENV DEBIAN_FRONTEND=noninteractive LANG=C.UTF-8",
+                              "-c", f"LABEL {BASE_LABEL}={_base_digest(suite)}",
                               "-c", 'CMD ["bash"]', "-", image], stdin=tar.stdout, capture_output=True, text=True)
         assert tar.stdout is not None
         tar.stdout.close()
@@ -87,25 +112,23 @@ def context_digest(folder: Path) -> str:
     return h.hexdigest()[:16]
 
 
-def _label(image: str) -> str:
-    res = docker.run(["image", "inspect", "--format", '{{index .Config.Labels "io.altlab.context"}}', image],
-                     check=False, timeout=60)
-    return res.stdout.strip() if res.ok else ""
-
-
 def build_service(sf: ServiceFile, echo: Echo = print, force: bool = False) -> str:
     image = sf.images["debian"]
-    digest = context_digest(sf.build) if sf.build else ""
-    if image_exists(image) and not force and (not digest or _label(image) == digest):
-        return image
     if not sf.build:
         if image.startswith("altlab/debian:"):  # the plain base image is enough for this service
             return build_base(image.split(":", 1)[1], echo, force)
         raise AltlabError(f"{sf.file}: the debian flavour of '{sf.name}' has no `build:` folder")
-    build_base(sf.base, echo)
+    # The build folder and the base it builds on: a rebuilt base (new packages) rebuilds the image too.
+    base = _image_info(build_base(sf.base, echo))
+    base_id = base[0] if base else ""
+    digest = context_digest(sf.build)
+    info = _image_info(image)
+    if info and not force and info[1].get("io.altlab.context") == digest and info[1].get(BASE_ID_LABEL) == base_id:
+        return image
     echo(f"building {image} from Debian packages (once; cached afterwards)")
     ctx = sf.build
     docker.run(["build", "-q", "--build-arg", f"BASE={base_image(sf.base)}", "--label", f"io.altlab.context={digest}",
+                "--label", f"{BASE_ID_LABEL}={base_id}",
                 "-t", image, str(ctx)],
                timeout=1800, hint=f"the Dockerfile is {ctx / 'Dockerfile'}; containers need the Debian mirror")
     return image

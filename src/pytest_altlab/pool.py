@@ -21,7 +21,7 @@ from .lab import LabRunner
 from .manifest import LabManifest
 from .paths import private_dir, state_home, write_private
 
-__all__ = ["POOL_PREFIX", "claim", "drain", "fill", "ready"]
+__all__ = ["POOL_PREFIX", "claim", "drain", "fill", "ready", "swap"]
 
 POOL_PREFIX = "pool-"  # pool instances' names: pool-<8 hex>
 READY = "pool-ready"  # written last, once the instance is broken and snapshotted: only then can it be claimed
@@ -100,15 +100,41 @@ def claim(runner: LabRunner, flavour: str, seed: str | None, *, refill: bool = T
     return None
 
 
+def swap(runner: LabRunner) -> LabContext | None:
+    """Reset by exchange: the running instance moves aside, a ready pool instance of its flavour and seed takes its
+    name (claim), and the old one is torn down in the background. None: no pool instance ready (nothing changed).
+    The caller holds the instance's lock. The host ports are the pool instance's, not the old ones."""
+    m, st = runner.manifest, runner.state()
+    if st is None or st.phase or not ready(m, st.flavour, st.seed):
+        return None
+    old = POOL_PREFIX + "old-" + secrets.token_hex(4)  # never READY: no claim can take it
+    aside = state_dir(project_name(m.id, old))
+    os.rename(st.dir, aside)
+    st.state_key, st.instance = aside.name, old
+    st.save()
+    ctx = claim(runner, st.flavour, st.seed)
+    if ctx is None:  # the ready ones went to other claims meanwhile: the old instance comes back untouched
+        os.rename(aside, state_dir(runner.project))
+        st.state_key, st.instance = (runner.project if st.project != runner.project else ""), runner.instance
+        st.save()
+        return None
+    _in_background(["--lab-dir", str(m.path.parent), "stop", m.id, "--instance", old], m)
+    return ctx
+
+
+def _in_background(args: list[str], m: LabManifest) -> None:
+    with open(_pools() / f"{m.id}.log", "ab") as log:
+        subprocess.Popen([sys.executable, "-m", "pytest_altlab.cli", *args], stdin=subprocess.DEVNULL, stdout=log,
+                         stderr=log, start_new_session=True)
+
+
 def _refill_in_background(m: LabManifest) -> None:
     try:
         cfg: dict[str, Any] = json.loads(_config(m.id).read_text(encoding="utf-8"))
     except (FileNotFoundError, json.JSONDecodeError):
         return
-    argv = [sys.executable, "-m", "pytest_altlab.cli", "--lab-dir", str(m.path.parent), "pool", "fill", m.id,
-            str(cfg["size"]), "--flavour", str(cfg["flavour"])] + (["--seed", str(cfg["seed"])] if cfg["seed"] else [])
-    with open(_pools() / f"{m.id}.log", "ab") as log:
-        subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=log, stderr=log, start_new_session=True)
+    _in_background(["--lab-dir", str(m.path.parent), "pool", "fill", m.id, str(cfg["size"]), "--flavour",
+                    str(cfg["flavour"])] + (["--seed", str(cfg["seed"])] if cfg["seed"] else []), m)
 
 
 def drain(m: LabManifest, echo: Echo = print) -> int:

@@ -213,17 +213,20 @@ class ComposeBackend(Backend):
         return subprocess.call(cmd)
 
     def status(self) -> list[ServiceStatus]:
-        res = docker.run(self._compose("ps", "--all", "--format", "json"), timeout=60)
-        out = []
-        for row in _json_rows(res.stdout):
-            ports: dict[int, int] = {}
-            for p in row.get("Publishers") or []:
-                if p.get("PublishedPort") and p.get("URL") in ("127.0.0.1", "0.0.0.0", "", None):
-                    ports[int(p["TargetPort"])] = int(p["PublishedPort"])
-            out.append(ServiceStatus(service=row.get("Service", ""), container=row.get("Name", ""),
-                                     state=row.get("State", ""), health=row.get("Health", "") or "",
-                                     ports=ports))
-        return out
+        # The engine's own view by the project label: `docker ps` + `docker inspect` take ~20 ms together,
+        # `docker compose ps` ~75 ms (it loads the compose CLI); a grading asks at least once.
+        ids = docker.run(["ps", "-aq", "--filter", f"label={PROJECT_LABEL}={self.project}"], timeout=60).stdout.split()
+        if not ids:
+            return []
+        # check=False: a container removed between the two calls is left out (inspect still prints the others).
+        res = docker.run(["inspect", *ids], check=False, timeout=60)
+        try:
+            rows = json.loads(res.stdout) if res.stdout.strip() else []
+        except ValueError:
+            raise docker.classify(res) from None
+        out = [_service_status(row) for row in rows
+               if (row.get("Config", {}).get("Labels") or {}).get("com.docker.compose.oneoff") != "True"]
+        return sorted(out, key=lambda s: (s.service, s.container))
 
     def logs(self, service: str | None = None, tail: int = 50) -> str:
         args = self._compose("logs", "--no-color", "--tail", str(tail))
@@ -257,13 +260,18 @@ class ComposeBackend(Backend):
         snapshots.remove(self.project)
 
 
-def _json_rows(text: str) -> list[dict]:
-    text = text.strip()
-    if not text:
-        return []
-    if text.startswith("["):
-        return list(json.loads(text))
-    return [json.loads(line) for line in text.splitlines() if line.strip()]
+def _service_status(row: dict[str, Any]) -> ServiceStatus:
+    """One container as `docker compose ps` shows it: service, name, state, health, ports on the host's loopback."""
+    state = row.get("State") or {}
+    ports: dict[int, int] = {}
+    for key, binds in ((row.get("NetworkSettings") or {}).get("Ports") or {}).items():
+        for b in binds or []:
+            if b.get("HostPort") and b.get("HostIp") in ("127.0.0.1", "0.0.0.0", "", None):
+                ports.setdefault(int(key.split("/", 1)[0]), int(b["HostPort"]))
+    labels = (row.get("Config") or {}).get("Labels") or {}
+    return ServiceStatus(service=labels.get("com.docker.compose.service", ""),
+                         container=str(row.get("Name", "")).lstrip("/"), state=state.get("Status", ""),
+                         health=(state.get("Health") or {}).get("Status", "") or "", ports=ports)
 
 
 def _main_thread() -> bool:

@@ -62,14 +62,19 @@ class LabRunner:
         return st
 
     def running_state(self) -> InstanceState:
+        return self._running()[0]
+
+    def _running(self) -> tuple[InstanceState, Backend]:
         st = self._finished_state()
         backend = self.backend(st)
-        cond = condition(backend.status())
+        status = backend.status()
+        cond = condition(status)
         if cond != "running":
             if cond != "gone" or backend.leftovers()["volumes"]:
                 raise LabStopped(self.manifest.id, self.instance, "stopped" if cond == "gone" else cond)
             raise LabNotRunning(self.manifest.id, self.instance)
-        return st
+        backend.ready_status = status  # its ports serve the grading that follows (a restart clears them)
+        return st, backend
 
     def lock(self, action: str) -> AbstractContextManager[None]:
         """One lifecycle action at a time on this instance, across processes (see lab.guard)."""
@@ -100,8 +105,7 @@ class LabRunner:
             self._sweeper().sweep()  # compose cannot read the files (half written): go by the label
 
     def context(self) -> LabContext:
-        st = self.running_state()
-        return LabContext(self.manifest, st, self.backend(st))
+        return LabContext(self.manifest, *self._running())
 
     # --- lifecycle -----------------------------------------------------------------------------
 
