@@ -73,7 +73,7 @@ FIELDS: tuple[Field, ...] = (
     Field("services.<name>", "mapping (may be empty)", "one service; `<name>` is what checks and steps call it",
           "rabbitmq: {use: rabbitmq}", allowed="name: lowercase letters, digits, '-'"),
     Field("services.<name>.use", "string", "the compose file the service comes from: the lab's own "
-          "compose/<use>.yaml, else the shared compose/<use>.yaml", "use: rabbitmq", default="`<name>`"),
+          "`compose/<use>.yaml`, else the shared `compose/<use>.yaml`", "use: rabbitmq", default="`<name>`"),
     Field("services.<name>.compose", "mapping", "compose keys merged into the service for this lab (environment, "
           "networks of the lab's own, command); `altlab lint` refuses privileges and host paths",
           "compose: {networks: [admin, app]}", default="{}"),

@@ -211,8 +211,9 @@ class _LabScan:
         except SyntaxError:
             return
         names, modules = self._imports(tree)
-        imported = {a.asname or a.name.split(".")[0] for n in ast.walk(tree) if isinstance(n, (ast.Import, ast.ImportFrom))
-                    for a in n.names}  # `boto3.client` is no helper's `client`
+        # An imported module's attribute is no helper's: `boto3.client` is not `S3.client`.
+        imported = {a.asname or a.name.split(".")[0] for n in ast.walk(tree)
+                    if isinstance(n, (ast.Import, ast.ImportFrom)) for a in n.names}
         if not names and not modules and not self.fixtures:
             return
         typed = self.types(tree, names)

@@ -25,11 +25,17 @@ BEGIN = re.compile(r"^<!-- generated: ([a-z-]+) .*-->$")
 
 
 def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+    """Table cell text: pipes escaped; outside `code`, `<` too (`<name>` would read as an HTML tag)."""
+    parts = text.replace("|", "\\|").replace("\n", " ").split("`")
+    return "`".join(p if i % 2 else p.replace("<", "&lt;") for i, p in enumerate(parts))
 
 
 def _code(text: str) -> str:
-    return f"`{_cell(text)}`" if text else ""
+    """A code span, with a longer fence where the code holds a backtick itself."""
+    if not text:
+        return ""
+    text = text.replace("|", "\\|")
+    return f"`` {text} ``" if "`" in text else f"`{text}`"
 
 
 def schema_section() -> str:
@@ -42,7 +48,7 @@ def schema_section() -> str:
 def fields_section() -> str:
     rows = ["| field | type | default | allowed | meaning | example |", "| --- | --- | --- | --- | --- | --- |"]
     for f in FIELDS:
-        rows.append(f"| `{_cell(f.path)}` | {_cell(f.type)} | {_cell(f.shown_default)} | {_cell(f.shown_allowed)} "
+        rows.append(f"| {_code(f.path)} | {_cell(f.type)} | {_cell(f.shown_default)} | {_cell(f.shown_allowed)} "
                     f"| {_cell(f.meaning)} | {_code(f.example)} |")
     return "\n".join(rows)
 
@@ -64,10 +70,17 @@ def _fixtures() -> list[tuple[str, str, str, str]]:
     return out
 
 
+def _comment(line: str) -> str:
+    """An attribute's trailing `# comment`, which says what it holds (attributes have no docstrings)."""
+    code, sep, comment = line.partition("  # ")
+    return comment.strip() if sep and code.count('"') % 2 == 0 else ""
+
+
 def _class_members(name: str) -> list[tuple[str, str]]:
     """(signature, first docstring paragraph) of the public attributes, properties and methods of class `name`."""
     for f in sorted(PKG_DIR.rglob("*.py")):
-        tree = ast.parse(f.read_text(encoding="utf-8"))
+        source = f.read_text(encoding="utf-8")
+        tree, lines = ast.parse(source), source.splitlines()
         cls = next((n for n in tree.body if isinstance(n, ast.ClassDef) and n.name == name), None)
         if cls is None:
             continue
@@ -78,9 +91,9 @@ def _class_members(name: str) -> list[tuple[str, str]]:
                     if isinstance(a, (ast.Assign, ast.AnnAssign)):
                         for t in a.targets if isinstance(a, ast.Assign) else [a.target]:
                             if isinstance(t, ast.Attribute) and ast.unparse(t.value) == "self" and t.attr[0] != "_":
-                                out.append((t.attr, ""))
+                                out.append((t.attr, _comment(lines[a.lineno - 1])))
             elif isinstance(n, ast.Assign) and isinstance(n.targets[0], ast.Name) and n.targets[0].id[0] != "_":
-                out.append((f"{n.targets[0].id} = {ast.unparse(n.value)}", ""))
+                out.append((f"{n.targets[0].id} = {ast.unparse(n.value)}", _comment(lines[n.lineno - 1])))
         out += [(e.signature, e.summary) for e in class_entries(f.stem, cls) if e.kind != "class"]
         return out
     raise AltlabError(f"the fixture's class {name} is not defined in {PKG_DIR}")
@@ -92,7 +105,7 @@ def fixtures_section() -> str:
         parts.append(f"### `{name}` ({scope} scope{', ' + returns if returns else ''})\n\n{doc}\n")
         if returns:
             rows = [f"| `{name}.`... | what it is |", "| --- | --- |"]
-            rows += [f"| `{_cell(sig)}` | {_cell(summary)} |" for sig, summary in _class_members(returns)]
+            rows += [f"| {_code(sig)} | {_cell(summary)} |" for sig, summary in _class_members(returns)]
             parts.append("\n".join(rows) + "\n")
     return "\n".join(parts).rstrip()
 
@@ -104,7 +117,7 @@ def markers_section() -> str:
     rows = ["| marker | meaning |", "| --- | --- |"]
     for m in markers:
         head, _, meaning = m.partition(": ")
-        rows.append(f"| `@pytest.mark.{_cell(head)}` | {_cell(meaning)} |")
+        rows.append(f"| {_code('@pytest.mark.' + head)} | {_cell(meaning)} |")
     return "\n".join(rows)
 
 
@@ -125,7 +138,7 @@ def helpers_section() -> str:
             shown = e.signature if e.kind in ("class", "function") else f"{e.name.split('.')[0]}.{e.signature}"
             use = uses.get(e.key)
             example = f"{_code(use.text)} ({use.lab})" if use else f"{_code(EXAMPLES[e.key])} (sketch)"
-            rows.append(f"| `{_cell(shown)}` | {_cell(e.summary)} | {example} |")
+            rows.append(f"| {_code(shown)} | {_cell(e.summary)} | {example} |")
         parts.append("\n".join(rows))
     return "\n\n".join(parts)
 
