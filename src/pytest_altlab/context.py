@@ -54,10 +54,10 @@ class LabContext:
     host = "127.0.0.1"  # lab services are only ever reached on loopback
 
     def __init__(self, manifest: LabManifest, state: InstanceState, backend: Backend) -> None:
-        self.manifest = manifest
-        self.state = state
-        self.backend = backend
-        self.params = Params(state.params)
+        self.manifest = manifest  # the validated lab.yaml (LabManifest)
+        self.state = state  # the running instance: flavour, seed, parameter values
+        self.backend = backend  # the engine; checks go through the methods below, never through it directly
+        self.params = Params(state.params)  # parameter values: `lab.params.vhost`, `lab.params["vhost"]`
         self.generation = 0  # bumped on every restart: cached observations become stale
         self._cache: dict[Any, Any] = {}
         # The raw observations the current check judged (set by the plugin per check): the evidence.
@@ -66,6 +66,7 @@ class LabContext:
 
     @property
     def evidence(self) -> list[dict[str, Any]] | None:
+        """The raw observations the current check recorded (None outside a check)."""
         return getattr(self._local, "evidence", None)
 
     @evidence.setter
@@ -74,14 +75,17 @@ class LabContext:
 
     @property
     def id(self) -> str:
+        """The lab's id."""
         return self.manifest.id
 
     @property
     def flavour(self) -> str:
+        """The image flavour the lab runs on: debian or upstream."""
         return self.state.flavour
 
     @property
     def instance(self) -> str:
+        """The running instance's name (`default`, or a candidate's in an exam)."""
         return self.state.instance
 
     def record(self, kind: str, **detail: Any) -> None:
@@ -98,17 +102,22 @@ class LabContext:
         return result
 
     def invalidate(self) -> None:
+        """Forget every cached observation (after the services changed: a restart)."""
         self.generation += 1
         self._cache.clear()
 
     def port(self, service: str, container_port: int) -> int:
+        """The host port on 127.0.0.1 that `container_port` of the service is published on."""
         return self.cached(("port", service, container_port), lambda: self.backend.port(service, container_port))
 
     def url(self, service: str, container_port: int, path: str = "", scheme: str = "http") -> str:
+        """`http://127.0.0.1:<host port><path>` of a service's container port."""
         return f"{scheme}://{self.host}:{self.port(service, container_port)}{path}"
 
     def exec(self, service: str, cmd: str | Sequence[str], *, user: str | None = None,
              env: dict[str, str] | None = None, input: str | None = None, timeout: float = 120) -> ExecResult:
+        """Run a command (an argv list, or a string for `sh -c`) in the service's container, recorded as
+        evidence: ExecResult(returncode, stdout, stderr, ok). Checks run only commands that read."""
         argv = ["sh", "-c", cmd] if isinstance(cmd, str) else list(cmd)
         res = self.backend.exec(service, argv, user=user, env=env, input=input, timeout=timeout)
         self.record("exec", service=service, argv=argv, returncode=res.returncode, stdout=res.stdout,
@@ -121,6 +130,7 @@ class LabContext:
         return res.stdout if res.ok else None
 
     def restart(self, services: Sequence[str] | None = None, timeout: float = 180) -> None:
+        """Restart (or recreate, as lab.yaml's restart_mode says) the services, by default lab.yaml's `restart`."""
         chosen = list(services or self.manifest.restart)
         if self.manifest.restart_mode == "recreate":
             self.backend.recreate(chosen, timeout)

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .manifest_fields import FLAVOURS, GENERATORS, RESTART_MODES, SCHEMAS, VARIANT_KINDS, bounds, keys
 from .validation import Fields, lab_check_ids, read_yaml, step_inside
 
 __all__ = [
@@ -20,15 +21,10 @@ __all__ = [
     "load_manifest",
 ]
 
-FLAVOURS = ("debian", "upstream")
 ID_RE = re.compile(r"^[a-z][a-z0-9-]{1,62}$")
 NAME_RE = re.compile(r"^[a-z_][a-z0-9_]*$")
-GENERATORS = ("password", "suffix", "hex")
-KNOWN_LAB_KEYS = {
-    "schema", "id", "title", "version", "summary", "skills", "time_limit", "pass_mark",
-    "flavours", "flavour_notes", "services", "parameters", "break", "solution", "hints",
-    "restart", "variants", "reset", "restart_mode", "writable", "check_timeout",
-}
+# Every accepted key comes from manifest_fields, the table docs/WRITING_LABS.md is generated from: add a field there.
+KNOWN_LAB_KEYS = frozenset(keys(""))
 
 
 @dataclass(frozen=True)
@@ -134,8 +130,8 @@ def load_manifest(lab_dir: Path) -> LabManifest:
     v = Fields(file)
     data = v.keys(v.mapping(read_yaml(file, v.fail), "(top level)"), KNOWN_LAB_KEYS)
     schema = data.get("schema", 1)
-    if schema != 1:
-        raise v.fail("schema", schema, "1 (the only lab.yaml format this version reads)")
+    if schema not in SCHEMAS:
+        raise v.fail("schema", schema, "/".join(map(str, SCHEMAS)) + " (the only lab.yaml format this version reads)")
 
     lab_id = v.str_(data, "id", "id", pattern=ID_RE, expected="a lowercase id like 'rabbitmq-vhosts'")
     if lab_id != lab_dir.name:
@@ -158,7 +154,7 @@ def load_manifest(lab_dir: Path) -> LabManifest:
         if not isinstance(n, str):
             raise v.fail(f"flavour_notes.{k}", n, "a string")
     restart = v.str_list(data.get("restart", list(svc_names)), "restart", svc_names)
-    time_limit = v.num(data, "time_limit", "time_limit", 1, 24 * 60, 30)
+    time_limit = v.num(data, "time_limit", "time_limit", *bounds("time_limit"))
     return LabManifest(
         path=lab_dir,
         id=lab_id,
@@ -167,7 +163,7 @@ def load_manifest(lab_dir: Path) -> LabManifest:
         summary=v.str_(data, "summary", "summary", default="-"),
         skills=v.str_list(data.get("skills", []), "skills") if data.get("skills") else (),
         time_limit=int(time_limit),
-        pass_mark=v.num(data, "pass_mark", "pass_mark", 0, 100, 70),
+        pass_mark=v.num(data, "pass_mark", "pass_mark", *bounds("pass_mark")),
         flavours=flavours,
         flavour_notes=tuple(sorted(notes.items())),
         services=services,
@@ -177,11 +173,11 @@ def load_manifest(lab_dir: Path) -> LabManifest:
         reset_steps=_steps(v, lab_dir, data.get("reset", []), "reset", svc_names),
         hints=_hints(v, data.get("hints", [])),
         restart=restart,
-        restart_mode=_choice(v, data, "restart_mode", ("restart", "recreate"), "restart"),
+        restart_mode=_choice(v, data, "restart_mode", RESTART_MODES, "restart"),
         variants=_variants(v, lab_dir, data.get("variants", []), svc_names, check_ids),
         writable=_paths(v, data.get("writable", []), "writable"),
         check_ids=check_ids,
-        check_timeout=v.num(data, "check_timeout", "check_timeout", 1, 3600, 120),
+        check_timeout=v.num(data, "check_timeout", "check_timeout", *bounds("check_timeout")),
     )
 
 
@@ -210,7 +206,7 @@ def _services(v: Fields, raw: object) -> tuple[ServiceSpec, ...]:
     for name, spec in m.items():
         if not isinstance(name, str) or not re.match(r"^[a-z][a-z0-9-]*$", name):
             raise v.fail(f"services.{name}", name, "a lowercase service name")
-        spec = v.keys(v.mapping(spec if spec is not None else {}, f"services.{name}"), ("use", "compose", "writable"),
+        spec = v.keys(v.mapping(spec if spec is not None else {}, f"services.{name}"), keys("services.<name>"),
                       f"services.{name}")
         use = v.str_(spec, "use", f"services.{name}.use", default=name,
                      pattern=re.compile(r"^[a-z][a-z0-9-]*$"), expected="the name of a file compose/<name>.yaml")
@@ -228,7 +224,7 @@ def _params(v: Fields, raw: object) -> tuple[ParamSpec, ...]:
             raise v.fail(fld, name, "a lowercase identifier (letters, digits, _)")
         if not isinstance(spec, dict):
             spec = {"default": spec}
-        v.keys(spec, ("default", "secret", "generate", "length", "description"), fld)
+        v.keys(spec, keys("parameters.<name>"), fld)
         default = spec.get("default")
         if default is not None and not isinstance(default, (str, int, float)):
             raise v.fail(f"{fld}.default", default, "a string or number")
@@ -255,7 +251,7 @@ def _steps(v: Fields, lab_dir: Path, raw: object, fld: str, services: tuple[str,
         f = f"{fld}[{i}]" if isinstance(raw, list) else fld
         if isinstance(item, str):
             item = {"run": item}
-        item = v.keys(v.mapping(item, f), ("run", "service", "user"), f)
+        item = v.keys(v.mapping(item, f), keys("<step>"), f)
         run = v.str_(item, "run", f"{f}.run", expected="a script path relative to the lab folder")
         path = step_inside(lab_dir, run, v.fail, f"{f}.run")
         if path.suffix == ".py":
@@ -282,10 +278,10 @@ def _hints(v: Fields, raw: object) -> tuple[Hint, ...]:
     for i, h in enumerate(raw):
         if isinstance(h, str):
             h = {"text": h}
-        h = v.keys(v.mapping(h, f"hints[{i}]"), ("text", "cost", "check"), f"hints[{i}]")
+        h = v.keys(v.mapping(h, f"hints[{i}]"), keys("hints[]"), f"hints[{i}]")
         text = v.str_(h, "text", f"hints[{i}].text")
         check = str(h.get("check") or "")
-        out.append(Hint(text=text, cost=v.num(h, "cost", f"hints[{i}].cost", 0, 1000, 0), check=check))
+        out.append(Hint(text=text, cost=v.num(h, "cost", f"hints[{i}].cost", *bounds("hints[].cost")), check=check))
     return tuple(out)
 
 
@@ -297,14 +293,14 @@ def _variants(v: Fields, lab_dir: Path, raw: object, services: tuple[str, ...],
     seen = set()
     for i, item in enumerate(raw):
         f = f"variants[{i}]"
-        item = v.keys(v.mapping(item, f), ("id", "kind", "description", "run", "must_fail", "persistence"), f)
+        item = v.keys(v.mapping(item, f), keys("variants[]"), f)
         vid = v.str_(item, "id", f"{f}.id", pattern=ID_RE, expected="a lowercase id")
         if vid in seen:
             raise v.fail(f"{f}.id", vid, "an id not used by another variant")
         seen.add(vid)
         kind = item.get("kind")
-        if kind not in ("near-miss", "alternative"):
-            raise v.fail(f"{f}.kind", kind, "near-miss or alternative")
+        if kind not in VARIANT_KINDS:
+            raise v.fail(f"{f}.kind", kind, " or ".join(VARIANT_KINDS))
         must_fail = v.str_list(item.get("must_fail", []), f"{f}.must_fail") if item.get("must_fail") else ()
         if kind == "near-miss" and not must_fail:
             raise v.fail(f"{f}.must_fail", None, "the check ids this near-miss must fail")

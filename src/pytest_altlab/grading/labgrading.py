@@ -25,9 +25,11 @@ class RestartOutcome:
 
     @property
     def results(self) -> list[CheckResult]:
+        """The results of the persistent checks in the after-restart phase."""
         return [r for r in self._g.results if r.phase == AFTER_RESTART and r.id not in self._g.after_restart_ids]
 
     def assert_all_passed(self) -> None:
+        """Fail unless the services came back and every persistent check passed again, naming those that did not."""
         __tracebackhide__ = True
         if self._g.restart_error:
             raise AssertionError(f"the services did not come back after the restart: {self._g.restart_error}")
