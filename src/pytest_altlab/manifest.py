@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .answerspec import Answer, parse_answers
 from .validation import Fields, lab_check_ids, read_yaml, step_inside
 
 __all__ = [
@@ -28,6 +29,7 @@ KNOWN_LAB_KEYS = {
     "schema", "id", "title", "version", "summary", "skills", "time_limit", "pass_mark",
     "flavours", "flavour_notes", "services", "parameters", "break", "solution", "hints",
     "restart", "variants", "reset", "restart_mode", "writable", "check_timeout",
+    "answers",
 }
 
 
@@ -105,6 +107,7 @@ class LabManifest:
     writable: tuple[str, ...] = ()  # paths every service may change besides the defaults (tamper.py)
     check_ids: frozenset[str] = frozenset()  # the test function names in checks/test_*.py
     check_timeout: float = 120.0  # seconds per check phase before it counts as `error` (grading.timeouts)
+    answers: tuple[Answer, ...] = ()  # what the candidate must find: no drill output names it before (leaks.py)
 
     @property
     def file(self) -> Path:
@@ -182,6 +185,7 @@ def load_manifest(lab_dir: Path) -> LabManifest:
         writable=_paths(v, data.get("writable", []), "writable"),
         check_ids=check_ids,
         check_timeout=v.num(data, "check_timeout", "check_timeout", 1, 3600, 120),
+        answers=parse_answers(v, lab_dir, data.get("answers"), {p.name: p.secret for p in params}),
     )
 
 
