@@ -139,3 +139,28 @@ def test_no_check_text_or_hint_of_the_lab_names_its_answers(lab_id: str) -> None
 def test_every_lab_declaring_answers_is_listed_here() -> None:
     declared = sorted(m.id for m in CATALOG.all() if m.answers)
     assert declared == WITH_ANSWERS
+
+
+@pytest.mark.docker
+def test_verify_fails_a_lab_whose_broken_state_names_its_answer(tmp_path: Path) -> None:
+    """The probe lab's message quotes the value /srv/answer must hold: declared an answer, verify fails on it;
+    with the message saying only that the value is wrong, it passes."""
+    import shutil
+
+    from .conftest import TEST_LABS, altlab
+
+    lab = tmp_path / "probe"
+    shutil.copytree(TEST_LABS / "probe", lab)
+    manifest = lab / "lab.yaml"
+    manifest.write_text(manifest.read_text() + 'answers: ["{{ answer }}"]\n')
+    answer = resolve_params(load_manifest(lab))["answer"]
+    bad = altlab("--lab-dir", str(tmp_path), "verify", "probe", "--quick")
+    assert bad.returncode == 1 and "lab NOT verified" in bad.stdout, bad.stdout + bad.stderr
+    assert f"check test_answer_file: message names the answer '{answer}'" in bad.stdout, bad.stdout
+    checks = lab / "checks" / "test_probe.py"
+    checks.write_text(checks.read_text().replace(
+        'f"expected /srv/answer to hold {lab.params.answer!r}; found {got!r}"',
+        'f"expected /srv/answer to hold the answer; found {len(got)} characters of something else"'))
+    good = altlab("--lab-dir", str(tmp_path), "verify", "probe", "--quick")
+    assert good.returncode == 0, good.stdout + good.stderr
+    assert "no answer named: ok (none of 1 answer(s) named)" in good.stdout + good.stderr
