@@ -23,7 +23,7 @@ from .test_manifest import GOOD, write_lab
 
 CATALOG = Catalog()
 # Labs whose candidate must find or diagnose something; every other lab's TASK.md states each value (README).
-WITH_ANSWERS = ["kvrocks-diagnostics", "linux-disk-space", "linux-network-triage", "mongodb-indexes-profiler",
+WITH_ANSWERS = ["clickhouse-partitions", "kvrocks-diagnostics", "linux-disk-space", "linux-network-triage", "mongodb-indexes-profiler",
                 "rabbitmq-disk-alarm", "rabbitmq-queue-triage", "s3-endpoint-triage"]
 
 
