@@ -22,9 +22,9 @@ from pytest_altlab.params import resolve_params
 from .test_manifest import GOOD, write_lab
 
 CATALOG = Catalog()
-# Labs whose candidate must find or diagnose something; every other lab's TASK.md states each value (README).
-WITH_ANSWERS = ["clickhouse-partitions", "kvrocks-diagnostics", "linux-disk-space", "linux-network-triage", "mongodb-indexes-profiler",
-                "rabbitmq-disk-alarm", "rabbitmq-queue-triage", "s3-endpoint-triage"]
+# Labs whose candidate must find or diagnose something; every other lab's TASK.md states each value it grades.
+WITH_ANSWERS = ["clickhouse-partitions", "kvrocks-diagnostics", "linux-disk-space", "linux-network-triage",
+                "mongodb-indexes-profiler", "rabbitmq-disk-alarm", "rabbitmq-queue-triage", "s3-endpoint-triage"]
 
 
 def _report(message: str = "", look: str = "", status: str = "failed") -> dict[str, Any]:
@@ -164,3 +164,15 @@ def test_verify_fails_a_lab_whose_broken_state_names_its_answer(tmp_path: Path) 
     good = altlab("--lab-dir", str(tmp_path), "verify", "probe", "--quick")
     assert good.returncode == 0, good.stdout + good.stderr
     assert "no answer named: ok (none of 1 answer(s) named)" in good.stdout + good.stderr
+
+
+def test_lint_names_a_hint_that_names_a_declared_answer(tmp_path: Path) -> None:
+    from pytest_altlab.lint import lint_lab
+
+    from .test_lint import LAB_YAML, make_lab
+
+    leaky = LAB_YAML + 'answers: [culprit.queue]\nhints: [{text: "Purge Culprit.Queue first.", cost: 1}]\n'
+    found = [str(f) for f in lint_lab(make_lab(tmp_path / "a", lab_DOT_yaml=leaky)) if f.severity == "error"]
+    assert len(found) == 1 and "hints[0].text" in found[0] and "names a declared answer" in found[0], found
+    fine = leaky.replace("Purge Culprit.Queue first.", "list_queues in every vhost shows which queue piles up.")
+    assert [f for f in lint_lab(make_lab(tmp_path / "b", lab_DOT_yaml=fine)) if f.severity == "error"] == []
