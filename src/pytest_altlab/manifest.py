@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from .manifest_fields import FLAVOURS, GENERATORS, RESTART_MODES, SCHEMAS, VARIANT_KINDS, bounds, keys
+from .answerspec import Answer, parse_answers
 from .validation import Fields, lab_check_ids, read_yaml, step_inside
 
 __all__ = [
@@ -101,6 +102,7 @@ class LabManifest:
     writable: tuple[str, ...] = ()  # paths every service may change besides the defaults (tamper.py)
     check_ids: frozenset[str] = frozenset()  # the test function names in checks/test_*.py
     check_timeout: float = 120.0  # seconds per check phase before it counts as `error` (grading.timeouts)
+    answers: tuple[Answer, ...] = ()  # what the candidate must find: no drill output names it before (leaks.py)
 
     @property
     def file(self) -> Path:
@@ -178,6 +180,7 @@ def load_manifest(lab_dir: Path) -> LabManifest:
         writable=_paths(v, data.get("writable", []), "writable"),
         check_ids=check_ids,
         check_timeout=v.num(data, "check_timeout", "check_timeout", *bounds("check_timeout")),
+        answers=parse_answers(v, lab_dir, data.get("answers"), {p.name: p.secret for p in params}),
     )
 
 

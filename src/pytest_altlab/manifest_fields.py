@@ -141,6 +141,13 @@ FIELDS: tuple[Field, ...] = (
     Field("writable", "list of paths", "program/library paths every service may change (a task that installs "
           "programs); not counted as tampering", "writable: [/opt/app/cache]", default="[]",
           allowed="absolute paths"),
+    Field("answers", "list of answers", "the values a candidate must find (a culprit, a count, an address): "
+          "`altlab verify` fails where the broken state's drill output names one", 'answers: [webhooks.retry]',
+          default="[]"),
+    Field("answers[]", "string, or a mapping", "a value with `{{ param }}` placeholders (at least 3 characters; no "
+          "secret parameter), or `{from: FILE.py}`", '"{{ vhost }}-dlq"'),
+    Field("answers[].from", "path", "a host-side .py file in the lab folder whose `answers(lab)` returns values "
+          "known only once the lab runs", "from: answers.py", allowed="a .py file inside the lab folder"),
     Field("check_timeout", "number (seconds)", "time per check phase (setup, call, teardown) before it counts as "
           "`error`", "check_timeout: 300", num=(1, 3600, 120)),
 )

@@ -120,7 +120,10 @@ def verify_lab(m: LabManifest, *, flavour: str = "debian", variants: bool = True
     keep = False
     try:
         if phase("start", "services healthy, broken state applied", start):
-            phase("grade broken", "score 0; every check failed or blocked", repeated("broken", False, broken_one))
+            if phase("grade broken", "score 0; every check failed or blocked", repeated("broken", False, broken_one)) \
+                    and m.answers:
+                phase("no answer named", "drill output of the broken state names no declared answer",
+                      lambda: _no_answer_named(m, runner, gradings.get("broken", [])))
             if phase("solution", "reference solution applies", solve):
                 phase("grade solved + restart", "full marks, persistent checks pass after restart",
                       repeated("solved", True, solved_one))
@@ -141,6 +144,19 @@ def verify_lab(m: LabManifest, *, flavour: str = "debian", variants: bool = True
             if keep:
                 phase("stop", "no containers, networks or volumes left", stop)
     return phases
+
+
+def _no_answer_named(m: LabManifest, runner: LabRunner, reports: list[dict[str, Any]]) -> tuple[bool, str, str]:
+    """Nothing is found in the broken state: no table, message, look line or hint may name an answer (leaks.py)."""
+    from .leaks import drill_texts, find_leaks, leak_summary, render_answers
+
+    ctx = runner.context()
+    answers = render_answers(m, ctx.params.as_dict(), ctx)
+    leaks = [x for rep in reports for x in find_leaks(drill_texts(m, rep), answers)]
+    leaks = list(dict.fromkeys(leaks))
+    if leaks:
+        return False, f"{len(leaks)} leak(s)", leak_summary(leaks)
+    return True, f"none of {len(answers)} answer(s) named", ""
 
 
 def _verify_variant(m: LabManifest, v: Variant, runner: LabRunner, flavour: str, phase: Any, run_grade: Any,

@@ -1,4 +1,4 @@
-"""Lint of a lab's hints: a hint's `check` names a real check, and no hint just repeats the task."""
+"""Lint of a lab's hints: a hint's `check` names a real check, no hint names an answer or just repeats the task."""
 
 from __future__ import annotations
 
@@ -19,12 +19,20 @@ def hint_findings(data: dict[str, Any], task: str, ids: list[str]) -> list[tuple
     out = []
     hints = data.get("hints")
     sentences = [s for s in re.split(r"(?<=[.:;!?])\s+|\n\s*\n", task) if len(_words(s)) >= 4]
+    raw = data.get("answers")  # the literal ones: a placeholder's value is known per run only (verify checks it)
+    answers = [str(a) for a in (raw if isinstance(raw, list) else [])
+               if isinstance(a, (str, int)) and "{{" not in str(a)]
     for i, h in enumerate(hints if isinstance(hints, list) else []):
         h = {"text": h} if isinstance(h, str) else h if isinstance(h, dict) else {}
         text, check = str(h.get("text", "")), h.get("check")
         if check and not any(str(check) == c or str(check).startswith(c + "[") for c in ids):
             out.append((f"hints[{i}].check", str(check), "names no check of this lab",
                         "the test function's name, e.g. test_app_can_log_in", "error"))
+        from ..leaks import find_leaks
+
+        for leak in find_leaks([(f"hints[{i}].text", text)], answers):
+            out.append((leak.where, leak.value, "names a declared answer (lab.yaml answers:)",
+                        "say where to look or what to compare; the candidate must find the value", "error"))
         words = _words(text)
         # Most of a hint's words in one sentence of the task: the hint tells the learner nothing new.
         if len(words) >= 4 and any(len(words & _words(s)) >= 0.8 * len(words) for s in sentences):
