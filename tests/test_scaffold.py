@@ -37,7 +37,8 @@ def test_every_template_is_tried_here() -> None:
 
 
 @pytest.mark.parametrize("services", CASES.values(), ids=CASES.keys())
-def test_scaffold_lints_clean_and_loads(tmp_path: Path, services: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+def test_scaffold_lints_clean_and_loads(tmp_path: Path, services: list[str],
+                                        capsys: pytest.CaptureFixture[str]) -> None:
     rc, lab = _new(tmp_path, "my-lab", *services)
     out = capsys.readouterr().out
     assert rc == 0

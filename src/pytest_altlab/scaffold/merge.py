@@ -106,7 +106,7 @@ def merge(lab_id: str, parts: list[tuple[str, Files]]) -> Files:
     if not lab["flavours"]:
         raise AltlabError("the services given share no image flavour (" + ", ".join(
             f"{s}: {', '.join(d.get('flavours', []))}" for s, d, _ in docs) + ")", hint="scaffold them as two labs")
-    steps_before, checks_seen = 0, set()
+    steps_before, checks_seen = 0, set[str]()
     task, solution = [f"# {lab['title']}", ""], [f"# {lab_id}: walk-through", ""]
     for s, d, files in docs:
         for key, value in (d.get("flavour_notes") or {}).items():
