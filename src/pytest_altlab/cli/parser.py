@@ -13,6 +13,7 @@ from .catalog import add_list_arguments, add_show_arguments
 from .instances import add_use_arguments
 from .options import add_candidates, add_flavour, add_instance, add_json, add_timeout, finite
 from .progress import add_progress_arguments
+from .scaffold import add_new_arguments
 
 __all__ = ["COMMANDS", "EXAM_COMMANDS", "build_parser"]
 
@@ -193,6 +194,8 @@ COMMANDS: dict[str, tuple[str, str, Adder, bool]] = {
                _verify, False),
     "lint": ("author:cmd_lint", "check a lab's files without Docker: steps covered, points, names, safety",
              _lint, False),
+    "new": ("scaffold:cmd_new", "scaffold a lab folder for a service that passes `altlab verify` at once",
+            add_new_arguments, False),
     "pool": ("pool:cmd_pool", "keep N ready, already broken instances of a lab: `altlab start` claims one",
              _pool, False),
     "images": ("", "build images ahead of time; save / load them for a host with no registry", _images, False),
