@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .manifest_fields import FLAVOURS, GENERATORS, RESTART_MODES, SCHEMAS, VARIANT_KINDS, bounds, keys
 from .answerspec import Answer, parse_answers
+from .manifest_fields import FLAVOURS, GENERATORS, RESTART_MODES, SCHEMAS, VARIANT_KINDS, bounds, keys
 from .validation import Fields, lab_check_ids, read_yaml, step_inside
 
 __all__ = [
