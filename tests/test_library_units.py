@@ -153,3 +153,13 @@ def test_past_tense_reads_as_a_sentence() -> None:
     assert past_tense(None) == "has not run" and past_tense("failed") == "failed"
     assert past_tense("blocked") == "was blocked"
     assert callable(message_of)
+
+
+def test_suggested_commands_carry_lab_dir_only_where_the_catalog_needs_it() -> None:
+    from pytest_altlab.catalog import Catalog
+    from pytest_altlab.cli.options import lab_dir_flag
+
+    root = Path(__file__).resolve().parents[1]
+    assert lab_dir_flag(Catalog().get("rabbitmq-vhosts").path) == ""
+    probe = Catalog([root / "tests" / "labs"]).get("probe").path
+    assert lab_dir_flag(probe) == f" --lab-dir {root / 'tests' / 'labs'}"

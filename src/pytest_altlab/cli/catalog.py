@@ -143,5 +143,7 @@ def cmd_show(args: argparse.Namespace) -> int:
         rows.append(("self-test", "never verified here: `altlab verify " + m.id + "`"))
     for k, v in rows:
         con.print(f"  {k + ':':<18}{escape(v)}")
-    con.print(f"start it: altlab start {m.id}")
+    from .options import lab_dir_flag
+
+    con.print(f"start it: altlab start {m.id}{escape(lab_dir_flag(m.path))}")
     return 0

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from ..lab import LabRunner
 
 __all__ = ["finite", "add_candidates", "add_flavour", "add_instance", "add_json", "add_timeout", "lab_catalog",
-           "lab_dir_args", "lab_runner", "parse_ports"]
+           "lab_dir_args", "lab_dir_flag", "lab_runner", "parse_ports"]
 
 
 def add_instance(p: argparse.ArgumentParser) -> None:
@@ -75,6 +75,21 @@ def lab_runner(args: argparse.Namespace, echo: Callable[[str], None] | None = No
 
 def lab_dir_args(args: argparse.Namespace) -> list[str]:
     return [a for d in args.lab_dir for a in ("--lab-dir", d)]
+
+
+def lab_dir_flag(lab_path: Path) -> str:
+    """` --lab-dir DIR` for a suggested command, where the catalog without --lab-dir would not find this very lab
+    (a lab of your own folder, or one that a shipped lab of the same id would hide); else ""."""
+    import shlex
+
+    from ..catalog import Catalog
+
+    try:
+        if Catalog().folder(lab_path.name).resolve() == lab_path.resolve():
+            return ""
+    except AltlabError:
+        pass
+    return f" --lab-dir {shlex.quote(str(lab_path.parent))}"
 
 
 def parse_ports(values: list[str], services: list[str] | None = None) -> dict[tuple[str, int], int]:

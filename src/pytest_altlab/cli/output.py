@@ -41,7 +41,9 @@ def print_access(ctx: LabContext) -> None:
     for s in ctx.backend.ready_status or ctx.backend.status():
         ports = ", ".join(f"{c} -> 127.0.0.1:{h}" for c, h in sorted(s.ports.items()))
         lines.append(f"  {s.service}: {s.state}{' (' + s.health + ')' if s.health else ''}  {ports}")
-    inst = "" if st.instance == "default" else f" --instance {st.instance}"
+    from .options import lab_dir_flag
+
+    inst = ("" if st.instance == "default" else f" --instance {st.instance}") + lab_dir_flag(ctx.manifest.path)
     shell, grade = f"shell: altlab shell {st.lab_id}{inst}", f"grade: altlab grade {st.lab_id}{inst}"
     import shutil
 
