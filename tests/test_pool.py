@@ -10,6 +10,7 @@ import pytest
 from pytest_altlab.catalog import Catalog
 from pytest_altlab.context import LabContext
 from pytest_altlab.grading import grade
+from pytest_altlab.instance import state_dir
 from pytest_altlab.lab import LabRunner
 from pytest_altlab.pool import READY, claim, drain, fill, ready
 
@@ -95,6 +96,26 @@ def test_reset_takes_a_ready_pool_instance_and_removes_the_old_one_behind() -> N
         # No pool instance left: the next reset restores the snapshot in place instead.
         res = altlab("--lab-dir", str(TEST_LABS), "reset", "probe", "--instance", "swap", "--yes")
         assert res.returncode == 0 and "from the hot-start pool" not in res.stdout, res.stdout + res.stderr
+    finally:
+        left = runner.stop()
+        drain(m)
+    assert not any(left.values()), left
+
+
+@pytest.mark.docker
+def test_an_instance_stopped_earlier_still_claims_from_the_pool() -> None:
+    # `altlab stop` keeps the instance's lock file (see lab.guard): that folder is no instance, and must not
+    # keep the next `altlab start` of the same instance away from the pool.
+    m = Catalog([TEST_LABS]).get("probe")
+    drain(m)
+    runner = LabRunner(m, "again")
+    runner.start(seed="again-test")
+    runner.stop()
+    assert runner.state() is None and state_dir(runner.project).exists()
+    assert fill(m, 1, seed="again-test", echo=lambda s: None) == 1
+    try:
+        assert claim(runner, "debian", "again-test", refill=False) is not None
+        assert runner.state() is not None
     finally:
         left = runner.stop()
         drain(m)

@@ -18,6 +18,7 @@ from .backends import get_backend
 from .context import LabContext
 from .instance import InstanceState, project_name, state_dir
 from .lab import LabRunner
+from .lab.guard import LOCK_NAME
 from .manifest import LabManifest
 from .paths import private_dir, state_home, write_private
 
@@ -77,7 +78,7 @@ def claim(runner: LabRunner, flavour: str, seed: str | None, *, refill: bool = T
     instance's project name; the claimer's state folder points at them (InstanceState.state_key)."""
     m = runner.manifest
     target = state_dir(runner.project)
-    if target.exists() or runner.instance.startswith(POOL_PREFIX):
+    if runner.instance.startswith(POOL_PREFIX) or not _free(target):
         return None
     for st in ready(m, flavour, seed):
         try:
@@ -126,6 +127,26 @@ def _in_background(args: list[str], m: LabManifest) -> None:
     with open(_pools() / f"{m.id}.log", "ab") as log:
         subprocess.Popen([sys.executable, "-m", "pytest_altlab.cli", *args], stdin=subprocess.DEVNULL, stdout=log,
                          stderr=log, start_new_session=True)
+
+
+def _free(target: Path) -> bool:
+    """No instance there: the folder is absent, or holds only the lock file a stopped instance leaves (stop keeps
+    it for whoever holds it); that one is removed here, unless someone holds it right now (busy: not free)."""
+    if not target.exists():
+        return True
+    if {p.name for p in target.iterdir()} != {LOCK_NAME}:
+        return False
+    with open(target / LOCK_NAME, "a") as fh:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return False
+        (target / LOCK_NAME).unlink()
+    try:
+        target.rmdir()
+    except OSError:  # a command created something meanwhile: that instance is its
+        return False
+    return True
 
 
 def _refill_in_background(m: LabManifest) -> None:
