@@ -75,3 +75,25 @@ def test_two_state_folders_self_test_the_same_lab_at_once(tmp_path) -> None:
     for p, (out, err) in zip(procs, outs, strict=True):
         assert p.returncode == 0, out[-3000:] + err[-2000:]
         assert "lab verified" in out and "left behind" not in out
+
+
+def test_labs_side_by_side_each_verify_in_a_process_of_its_own(tmp_path) -> None:
+    # Two labs at once (`--jobs 2`): pytest is not thread-safe, so each lab's self-test runs in its own process;
+    # each lab's output comes out whole, and the per-lab wall times close the run.
+    import shutil
+
+    for name in ("probe-one", "probe-two"):
+        shutil.copytree(TEST_LABS / "probe", tmp_path / name)
+        f = tmp_path / name / "lab.yaml"
+        f.write_text(f.read_text().replace("id: probe", f"id: {name}", 1))
+    res = altlab("--lab-dir", str(tmp_path), "verify", "probe-one", "probe-two", "--jobs", "2", "--quick",
+                 timeout=900)
+    assert res.returncode == 0, res.stdout[-4000:] + res.stderr[-2000:]
+    out = res.stdout
+    for name in ("probe-one", "probe-two"):
+        assert f"{name}: verified" in out or f"verify {name}" in out + res.stderr, out
+    # Whole blocks: each lab's header, its phase table, its verdict, then the next lab (never interleaved).
+    marks = [("head" if ln.startswith("verify probe-") else "end") for ln in out.splitlines()
+             if ln.startswith("verify probe-") or ln.startswith("lab verified in")]
+    assert marks == ["head", "end", "head", "end"], out
+    assert "per-lab wall time:" in out and "probe-one" in out.split("per-lab wall time:")[1]

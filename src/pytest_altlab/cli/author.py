@@ -17,16 +17,14 @@ if TYPE_CHECKING:
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
-    import threading
     import time
-    from concurrent.futures import ThreadPoolExecutor
 
     from ..store import Store
     from ..verify import print_phases, verify_lab
     from .output import console
 
     cat = lab_catalog(args)
-    labs = cat.all() if args.all else [cat.get(args.lab)] if args.lab else []
+    labs = cat.all() if args.all else [cat.get(x) for x in dict.fromkeys(args.lab)]
     if not labs:
         raise AltlabError("name a lab or use --all")
     if args.runs < 1 or args.jobs < 1 or (args.variant and len(labs) != 1):
@@ -36,7 +34,6 @@ def cmd_verify(args: argparse.Namespace) -> int:
         for m in [m for m in labs if args.flavour not in m.flavours]:
             err(f"verify {m.id}: skipped: it runs on the {', '.join(m.flavours)} flavour only")
         labs = [m for m in labs if args.flavour in m.flavours]
-    printing = threading.Lock()  # one lab's tables at a time when labs run side by side
     walls: dict[str, tuple[bool, float]] = {}
 
     def one(m: LabManifest) -> bool:
@@ -46,25 +43,63 @@ def cmd_verify(args: argparse.Namespace) -> int:
                             lab_dirs=[Path(d) for d in args.lab_dir], runs=args.runs, only_variant=args.variant,
                             gradings=gradings)
         lab_ok = all(p.ok for p in phases)
-        with printing:
-            if args.runs > 1 and gradings:
-                from ..flakes import analyse, flake_table
+        if args.runs > 1 and gradings:
+            from ..flakes import analyse, flake_table
 
-                console().print(flake_table(analyse(gradings)))
-            print_phases(m.id, phases)
+            console().print(flake_table(analyse(gradings)))
+        print_phases(m.id, phases)
         if not args.variant:  # one variant is not a self-test of the lab
             Store().add_verify_run(m.id, args.flavour, lab_ok, sum(p.seconds for p in phases))
         walls[m.id] = (lab_ok, time.monotonic() - t0)
         return lab_ok
 
-    # Labs side by side: each verify instance is its own compose project, so they never meet on the engine.
-    with ThreadPoolExecutor(max_workers=min(args.jobs, len(labs)) or 1) as pool:
-        ok = all(list(pool.map(one, labs)))
+    if args.jobs > 1 and len(labs) > 1:
+        ok = _side_by_side(args, labs, walls)
+    else:
+        ok = all([one(m) for m in labs])
     if len(labs) > 1:
         print("per-lab wall time:")
         for lab_id, (lab_ok, secs) in sorted(walls.items(), key=lambda kv: -kv[1][1]):
             print(f"  {lab_id:32} {secs:7.1f} s  {'verified' if lab_ok else 'NOT verified'}")
     return 0 if ok else 1
+
+
+def _side_by_side(args: argparse.Namespace, labs: list[LabManifest], walls: dict[str, tuple[bool, float]]) -> bool:
+    """`--jobs N`: each lab's self-test in a process of its own, N at a time. A grading runs pytest in-process,
+    and pytest is not thread-safe (sys.modules, captured stdout); each verify instance is its own compose project,
+    so the labs never meet on the engine. A lab's output is printed whole when it ends: no interleaved lines."""
+    import subprocess
+    import sys
+    import threading
+    import time
+    from concurrent.futures import ThreadPoolExecutor
+
+    from .options import lab_dir_args
+
+    printing = threading.Lock()
+    extra = (["--quick"] if args.quick else []) + ["--runs", str(args.runs), "--flavour", args.flavour]
+
+    def one(m: LabManifest) -> bool:
+        t0 = time.monotonic()
+        cp = subprocess.run([sys.executable, "-m", "pytest_altlab.cli", *lab_dir_args(args), "verify", m.id, *extra],
+                            stdin=subprocess.DEVNULL, capture_output=True, text=True, errors="replace")
+        walls[m.id] = (cp.returncode == 0, time.monotonic() - t0)
+        with printing:
+            sys.stderr.write(cp.stderr)
+            sys.stdout.write(cp.stdout)
+            sys.stdout.flush()
+        return cp.returncode == 0
+
+    from ..store import Store
+
+    # The slowest labs first (by their last self-test here; a lab never verified here by its variant count, each
+    # a start and a grading): the run ends when its longest lab does.
+    store = Store()
+    last = {m.id: store.last_verify(m.id).get(args.flavour, (False, "", 0.0))[2] or 30.0 * (2 + len(m.variants))
+            for m in labs}
+    order = sorted(labs, key=lambda m: -last[m.id])
+    with ThreadPoolExecutor(max_workers=min(args.jobs, len(labs))) as pool:
+        return all(list(pool.map(one, order)))
 
 
 def cmd_images(args: argparse.Namespace) -> int:
