@@ -6,15 +6,13 @@ every hint text (`altlab hint` shows them before anything is found)."""
 
 from __future__ import annotations
 
-import importlib.util
 import re
-import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from .answerspec import PLACEHOLDER, Answer
-from .errors import AltlabError, StepFailed
+from .errors import StepFailed
 
 if TYPE_CHECKING:
     from .context import LabContext
@@ -48,23 +46,10 @@ def render_answers(m: LabManifest, params: dict[str, str], ctx: LabContext | Non
 
 def _computed(a: Answer, ctx: LabContext) -> list[str]:
     assert a.source is not None
+    from .lab.steps import call_lab_file
+
     label = f"answers {a.source.name}"
-    spec = importlib.util.spec_from_file_location(f"altlab_answers_{a.source.parent.name}", a.source)
-    assert spec and spec.loader
-    mod = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = mod
-    try:
-        spec.loader.exec_module(mod)
-        fn = getattr(mod, "answers", None)
-        if fn is None:
-            raise StepFailed(label, f"{a.source} defines no `answers(lab)` function")
-        values = fn(ctx)
-    except AltlabError:
-        raise
-    except Exception as e:  # the lab author's mistake: say which file and why
-        raise StepFailed(label, f"{type(e).__name__}: {e}") from e
-    finally:
-        sys.modules.pop(spec.name, None)
+    values = call_lab_file(a.source, "answers", ctx, label)
     if isinstance(values, str) or not all(isinstance(x, (str, int)) for x in values):
         raise StepFailed(label, f"{a.source}: answers(lab) must return a list of strings; it returned {values!r:.120}")
     return [str(x) for x in values]

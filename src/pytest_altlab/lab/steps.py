@@ -5,13 +5,15 @@ from __future__ import annotations
 import importlib.util
 import re
 import sys
+from pathlib import Path
+from typing import Any
 
 from ..composefile import load_service_file
 from ..context import LabContext
 from ..errors import AltlabError, ManifestError, StepFailed
 from ..manifest import LabManifest, Step
 
-__all__ = ["PLACEHOLDER", "probe_versions", "render_task", "run_step"]
+__all__ = ["PLACEHOLDER", "call_lab_file", "probe_versions", "render_task", "run_step"]
 
 PLACEHOLDER = re.compile(r"\{\{\s*([a-zA-Z_][a-zA-Z0-9_]*)\s*\}\}")
 
@@ -36,27 +38,33 @@ def render_task(manifest: LabManifest, params: dict[str, str], flavour: str,
     return out
 
 
+def call_lab_file(path: Path, function: str, ctx: LabContext, label: str) -> Any:
+    """Import a lab's host-side .py file afresh and call `function(lab)`: a missing function or any exception in
+    it becomes StepFailed naming the file (the lab author's mistake, said as such)."""
+    spec = importlib.util.spec_from_file_location(f"altlab_{path.parent.name}_{path.stem}_{id(path)}", path)
+    assert spec and spec.loader
+    mod = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = mod
+    try:
+        spec.loader.exec_module(mod)
+        fn = getattr(mod, function, None)
+        if fn is None:
+            raise StepFailed(label, f"{path} defines no `{function}(lab)` function")
+        return fn(ctx)
+    except AltlabError:
+        raise
+    except Exception as e:  # a broken step is the lab author's problem: say which and why
+        raise StepFailed(label, f"{type(e).__name__}: {e}") from e
+    finally:
+        sys.modules.pop(spec.name, None)
+
+
 def run_step(ctx: LabContext, step: Step, what: str) -> None:
     """A .sh step runs inside its service container with the parameters as env; a .py step on the host."""
     label = f"{what} {step.run.name}"
     if step.on_host:
-        spec = importlib.util.spec_from_file_location(f"altlab_step_{step.run.stem}_{id(step)}", step.run)
-        assert spec and spec.loader
-        mod = importlib.util.module_from_spec(spec)
-        sys.modules[spec.name] = mod
-        try:
-            spec.loader.exec_module(mod)
-            fn = getattr(mod, "apply", None)
-            if fn is None:
-                raise StepFailed(label, f"{step.run} defines no `apply(lab)` function")
-            fn(ctx)
-            ctx.invalidate()
-        except AltlabError:
-            raise
-        except Exception as e:  # a broken step is the lab author's problem: say which and why
-            raise StepFailed(label, f"{type(e).__name__}: {e}") from e
-        finally:
-            sys.modules.pop(spec.name, None)
+        call_lab_file(step.run, "apply", ctx, label)
+        ctx.invalidate()
         return
     assert step.service is not None
     script = step.run.read_text(encoding="utf-8")
