@@ -62,3 +62,46 @@ def test_learner_practises_a_lab(server: LiveServer) -> None:
     server.portal.seen["lea"] = 0
     assert asyncio.run(reap_idle(server.portal)) == ["lea/probe"]
     assert s.get(f"{server.url}/api/me", timeout=30).json()["labs"] == []
+
+
+def test_practice_server_pool_hands_learners_ready_instances(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    # `altlab portal --drills --pool probe`: a learner's start claims a ready instance, and a reset swaps in the
+    # next one (the pool refills itself behind each claim).
+    import time
+
+    from pytest_altlab.lab import LabRunner
+    from pytest_altlab.pool import drain, fill, ready
+    from pytest_altlab.portal.engine import learner_instance
+
+    monkeypatch.setenv("ALTLAB_HOME", str(tmp_path))
+    eng = Engine(None, [str(TEST_LABS)])
+    m = eng.catalog.get("probe")
+    try:
+        assert fill(m, 1, echo=lambda s: None) == 1
+        (first,) = ready(m, "debian", None)
+        eng.start_drill("pia", "probe", quota=1)
+        runner = LabRunner(m, learner_instance("pia"))
+        st = runner.state()
+        assert st is not None and st.project == first.project, "the learner got the ready pool instance"
+        deadline = time.monotonic() + 180  # the claim refills the pool in the background
+        while not ready(m, "debian", None) and time.monotonic() < deadline:
+            time.sleep(1)
+        (second,) = ready(m, "debian", None)
+        eng.reset("pia", "probe")
+        now = runner.state()
+        assert now is not None and now.project == second.project, "the reset swapped in the next ready instance"
+    finally:
+        eng.stop_drill("pia", "probe")
+        drain(m)
+        deadline = time.monotonic() + 120  # the refill after the last claim and the swapped-out instance
+        while time.monotonic() < deadline and any(
+                d.name for d in (tmp_path / "instances").glob("*probe--pool-*") if (d / "state.json").exists()):
+            drain(m)
+            time.sleep(2)
+
+
+def test_pool_option_is_for_the_practice_server_and_names_real_labs() -> None:
+    res = altlab("--lab-dir", str(TEST_LABS), "portal", "--drills", "--pool", "probe=0")
+    assert res.returncode == 2 and "whole number from 1 to 20" in res.stderr
+    res = altlab("--lab-dir", str(TEST_LABS), "portal", "--drills", "--pool", "prboe")
+    assert res.returncode == 2 and "prboe" in res.stderr and "Traceback" not in res.stderr

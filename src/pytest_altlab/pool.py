@@ -22,7 +22,7 @@ from .lab.guard import LOCK_NAME
 from .manifest import LabManifest
 from .paths import private_dir, state_home, write_private
 
-__all__ = ["POOL_PREFIX", "claim", "drain", "fill", "ready", "swap"]
+__all__ = ["POOL_PREFIX", "claim", "drain", "fill", "fill_in_background", "ready", "refill", "swap"]
 
 POOL_PREFIX = "pool-"  # pool instances' names: pool-<8 hex>
 READY = "pool-ready"  # written last, once the instance is broken and snapshotted: only then can it be claimed
@@ -60,13 +60,28 @@ def fill(m: LabManifest, size: int, *, flavour: str = "debian", seed: str | None
          timeout: float = 180) -> int:
     """Start pool instances until `size` are ready; remembers the size so claims refill. Returns how many started."""
     write_private(_config(m.id), json.dumps({"size": size, "flavour": flavour, "seed": seed}))
-    started = 0
     with _fill_lock(m.id):
-        while len(ready(m, flavour, seed)) < size:
-            runner = LabRunner(m, POOL_PREFIX + secrets.token_hex(4), echo=echo)
-            ctx = runner.start(flavour=flavour, seed=seed, timeout=timeout)
-            write_private(ctx.state.dir / READY, ctx.state.started_at)
-            started += 1
+        return _top_up(m, size, flavour, seed, echo, timeout)
+
+
+def refill(m: LabManifest, echo: Echo = print, timeout: float = 180) -> int:
+    """Top the pool up to the size `fill` saved (after a claim); nothing where it was drained meanwhile, even when
+    this refill queued behind the drain."""
+    with _fill_lock(m.id):
+        try:
+            cfg: dict[str, Any] = json.loads(_config(m.id).read_text(encoding="utf-8"))
+        except (FileNotFoundError, json.JSONDecodeError):
+            return 0
+        return _top_up(m, int(cfg["size"]), str(cfg["flavour"]), cfg["seed"], echo, timeout)
+
+
+def _top_up(m: LabManifest, size: int, flavour: str, seed: str | None, echo: Echo, timeout: float) -> int:
+    started = 0
+    while len(ready(m, flavour, seed)) < size and _config(m.id).exists():
+        runner = LabRunner(m, POOL_PREFIX + secrets.token_hex(4), echo=echo)
+        ctx = runner.start(flavour=flavour, seed=seed, timeout=timeout)
+        write_private(ctx.state.dir / READY, ctx.state.started_at)
+        started += 1
     return started
 
 
@@ -149,13 +164,15 @@ def _free(target: Path) -> bool:
     return True
 
 
+def fill_in_background(m: LabManifest, size: int, *, flavour: str = "debian", seed: str | None = None) -> None:
+    """`fill`, by a process of its own (the practice server fills its pools while it serves); claims refill."""
+    write_private(_config(m.id), json.dumps({"size": size, "flavour": flavour, "seed": seed}))
+    _refill_in_background(m)
+
+
 def _refill_in_background(m: LabManifest) -> None:
-    try:
-        cfg: dict[str, Any] = json.loads(_config(m.id).read_text(encoding="utf-8"))
-    except (FileNotFoundError, json.JSONDecodeError):
-        return
-    _in_background(["--lab-dir", str(m.path.parent), "pool", "fill", m.id, str(cfg["size"]), "--flavour",
-                    str(cfg["flavour"])] + (["--seed", str(cfg["seed"])] if cfg["seed"] else []), m)
+    if _config(m.id).exists():
+        _in_background(["--lab-dir", str(m.path.parent), "pool", "refill", m.id], m)
 
 
 def drain(m: LabManifest, echo: Echo = print) -> int:

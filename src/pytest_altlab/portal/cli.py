@@ -25,6 +25,9 @@ def add_portal_arguments(sp: argparse.ArgumentParser) -> None:
     sp.add_argument("--url", help="the address candidates use, for printed links (default from host/port)")
     sp.add_argument("--quota", type=int, default=2, help="drills: labs a learner may run at once")
     sp.add_argument("--idle-minutes", type=float, default=60, help="drills: stop labs idle this long")
+    sp.add_argument("--pool", action="append", default=[], metavar="LAB[=N]",
+                    help="drills: keep N (default 1) started, broken instances of LAB ready, so that a learner's "
+                         "start and reset of it take a fraction of a second (repeatable; see `altlab pool`)")
     from .ssh import add_ssh_arguments
 
     add_ssh_arguments(sp)
@@ -85,7 +88,27 @@ def cmd_portal(args: argparse.Namespace) -> int:
         raise AltlabError("--tls-cert and --tls-key go together", hint="both PEM files, or neither for plain HTTP")
     if eng.run:
         eng.run.require()
+    pools = _pool_sizes(args.pool, eng)
+    if pools:
+        eng.fill_pools(pools)
     return serve(eng, args)
+
+
+def _pool_sizes(values: list[str], eng: Engine) -> dict[str, int]:
+    """--pool LAB[=N] values -> {lab: N}; a lab the catalog lacks or a bad N is one error line."""
+    from .engine import AltlabError
+
+    if values and eng.mode == "exam":
+        raise AltlabError("--pool is for the practice server (--drills)",
+                          hint="an exam's environments are started by `altlab exam start`")
+    out = {}
+    for v in values:
+        lab, sep, n = v.partition("=")
+        if sep and not (n.isdigit() and 1 <= int(n) <= 20):
+            raise AltlabError(f"--pool '{v}': N must be a whole number from 1 to 20", hint="e.g. --pool probe=2")
+        eng.catalog.get(lab)  # an unknown lab: the catalog's own error, with "did you mean"
+        out[lab] = int(n) if sep else 1
+    return out
 
 
 def _ensure(folder: Path) -> Path:

@@ -270,7 +270,10 @@ class Engine:
         r = LabRunner(self.catalog.get(lab), learner_instance(who))
         st = r.state()
         if st is None or not st.task_file.exists():
-            r.start()
+            from ..pool import claim  # a ready instance where `--pool LAB` keeps some (refilled behind)
+
+            if st is not None or claim(r, "debian", None) is None:
+                r.start()
         with self.portal_state() as ps:
             labs = ps.setdefault("learners", {}).setdefault(who, {}).setdefault("labs", [])
             if lab not in labs:
@@ -295,8 +298,21 @@ class Engine:
         return {"index": idx, "of": len(r.manifest.hints), "text": text, "cost": cost, "total": total}
 
     def reset(self, who: str, lab: str) -> dict[str, Any]:
-        self._runner(who, lab).reset()
+        from ..pool import swap
+
+        r = self._runner(who, lab)
+        with r.lock("reset"):
+            swapped = swap(r)  # a ready pool instance takes the learner's place: a reset in a fraction of a second
+        if swapped is None:
+            r.reset()
         return {"ok": True}
+
+    def fill_pools(self, sizes: dict[str, int]) -> None:
+        """Keep `sizes[lab]` ready instances of each lab for learners (filled and refilled in the background)."""
+        from ..pool import fill_in_background
+
+        for lab, n in sizes.items():
+            fill_in_background(self.catalog.get(lab), n)
 
 
 def learner_instance(who: str) -> str:
