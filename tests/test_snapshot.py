@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -91,3 +93,42 @@ def test_state_a_commit_misses_blocks_a_snapshot() -> None:
     why = blockers({"host": host, "files": files, "box": plain})
     assert len(why) == 2 and "tmpfs" in why[0] and "/home/x" in why[1]
     assert blockers({"box": plain}) == []
+
+
+def test_verify_refuses_a_snapshot_that_grades_otherwise_than_the_fresh_state() -> None:
+    # A snapshot holds files and volumes, not processes: a lab whose break step started clients grades
+    # otherwise after a restore, and verify must say so instead of running its variants from it.
+    from pytest_altlab.verify import _restored_like_fresh
+
+    class Runner:
+        resets = 0
+
+        def reset(self) -> None:
+            Runner.resets += 1
+
+    fresh = {"checks": [{"id": "test_clients", "status": "failed", "message": "found 3 stale workers"}]}
+    same = _restored_like_fresh(Runner(), lambda persistence: fresh, fresh)  # type: ignore[arg-type]
+    assert same[0] and Runner.resets == 1
+    gone = {"checks": [{"id": "test_clients", "status": "failed", "message": "found 0 stale workers"}]}
+    ok, outcome, detail = _restored_like_fresh(Runner(), lambda persistence: gone, fresh)  # type: ignore[arg-type]
+    assert not ok and "test_clients" in detail and "snapshot: false" in detail, detail
+
+
+def test_a_lab_may_refuse_snapshots(tmp_path: Path) -> None:
+    import shutil
+
+    from pytest_altlab.instance import InstanceState
+    from pytest_altlab.lab.snapshot import unsupported
+    from pytest_altlab.manifest import load_manifest
+
+    shutil.copytree(TEST_LABS / "probe", tmp_path / "probe")
+    f = tmp_path / "probe" / "lab.yaml"
+    f.write_text(f.read_text() + "snapshot: false\n")
+    m = load_manifest(tmp_path / "probe")
+    os.environ["ALTLAB_SNAPSHOT"] = "1"
+    try:
+        why = unsupported(m, InstanceState(lab_id="probe", instance="x", project="p", backend="compose",
+                                           flavour="debian", seed="s", params={}))
+    finally:
+        del os.environ["ALTLAB_SNAPSHOT"]
+    assert why and "snapshot: false" in why

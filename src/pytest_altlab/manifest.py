@@ -102,6 +102,7 @@ class LabManifest:
     writable: tuple[str, ...] = ()  # paths every service may change besides the defaults (tamper.py)
     check_ids: frozenset[str] = frozenset()  # the test function names in checks/test_*.py
     check_timeout: float = 120.0  # seconds per check phase before it counts as `error` (grading.timeouts)
+    snapshot: bool = True  # false: the broken state lives in processes/memory, which a snapshot misses
     answers: tuple[Answer, ...] = ()  # what the candidate must find: no drill output names it before (leaks.py)
 
     @property
@@ -180,6 +181,7 @@ def load_manifest(lab_dir: Path) -> LabManifest:
         writable=_paths(v, data.get("writable", []), "writable"),
         check_ids=check_ids,
         check_timeout=v.num(data, "check_timeout", "check_timeout", *bounds("check_timeout")),
+        snapshot=_flag(v, data, "snapshot", True),
         answers=parse_answers(v, lab_dir, data.get("answers"), {p.name: p.secret for p in params}),
     )
 
@@ -190,6 +192,13 @@ def _paths(v: Fields, raw: object, fld: str) -> tuple[str, ...]:
         if not x.startswith("/"):
             raise v.fail(f"{fld}[{i}]", x, "an absolute path in the container, like /etc/rabbitmq")
     return paths
+
+
+def _flag(v: Fields, data: dict[str, Any], key: str, default: bool) -> bool:
+    value = data.get(key, default)
+    if not isinstance(value, bool):
+        raise v.fail(key, value, "true or false")
+    return value
 
 
 def _choice(v: Fields, data: dict[str, Any], key: str, allowed: tuple[str, ...], default: str) -> str:

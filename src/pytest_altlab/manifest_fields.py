@@ -148,6 +148,10 @@ FIELDS: tuple[Field, ...] = (
           "secret parameter), or `{from: FILE.py}`", '"{{ vhost }}-dlq"'),
     Field("answers[].from", "path", "a host-side .py file in the lab folder whose `answers(lab)` returns values "
           "known only once the lab runs", "from: answers.py", allowed="a .py file inside the lab folder"),
+    Field("snapshot", "boolean", "false: never snapshot the broken state (with ALTLAB_SNAPSHOT=1), because it lives in "
+          "processes or memory a snapshot of files and volumes misses (clients a break step started, pushed metrics); "
+          "`altlab verify` fails a lab whose restored snapshot grades otherwise than the fresh state",
+          "snapshot: false", default="true"),
     Field("check_timeout", "number (seconds)", "time per check phase (setup, call, teardown) before it counts as "
           "`error`", "check_timeout: 300", num=(1, 3600, 120)),
 )

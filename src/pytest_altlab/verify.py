@@ -129,6 +129,11 @@ def verify_lab(m: LabManifest, *, flavour: str = "debian", variants: bool = True
                       repeated("solved", True, solved_one))
             st = runner.state()
             keep = bool(variants and m.variants and st and has_snapshot(st))
+            if keep and gradings.get("broken"):
+                # A snapshot holds files and volumes, not processes or memory (clients a break step started,
+                # metrics pushed into a server): the variants may start from it only where it grades as fresh.
+                keep = phase("restored = fresh", "the snapshot of the broken state grades as the fresh one did",
+                             lambda: _restored_like_fresh(runner, run_grade, gradings["broken"][0]))
     finally:
         if not keep:
             phase("stop", "no containers, networks or volumes left", stop)
@@ -144,6 +149,24 @@ def verify_lab(m: LabManifest, *, flavour: str = "debian", variants: bool = True
             if keep:
                 phase("stop", "no containers, networks or volumes left", stop)
     return phases
+
+
+def _restored_like_fresh(runner: LabRunner, run_grade: Callable[[bool], dict[str, Any]],
+                         fresh: dict[str, Any]) -> tuple[bool, str, str]:
+    runner.reset()
+    restored = run_grade(False)
+
+    def seen(rep: dict[str, Any]) -> dict[str, tuple[str, str]]:
+        return {c["id"]: (c["status"], c.get("message", "")) for c in rep.get("checks", [])}
+
+    a, b = seen(fresh), seen(restored)
+    differ = [cid for cid in a if a[cid] != b.get(cid)]
+    if not differ:
+        return True, "same statuses and messages", ""
+    return False, f"{len(differ)} check(s) differ", "; ".join(
+        f"{cid}: fresh {a[cid][0]} / restored {b.get(cid, ('missing', ''))[0]} "
+        f"({(b.get(cid, ('', ''))[1] or '')[:160]})" for cid in differ[:5]) + (
+        " - set `snapshot: false` in lab.yaml where the broken state lives in processes or memory")
 
 
 def _no_answer_named(m: LabManifest, runner: LabRunner, reports: list[dict[str, Any]]) -> tuple[bool, str, str]:

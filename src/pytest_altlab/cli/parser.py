@@ -90,8 +90,9 @@ def _verify(p: argparse.ArgumentParser) -> None:
     p.add_argument("--runs", type=int, default=1, help="grade the broken and the solved state N times each: "
                    "a check whose status flips is flaky and fails the self-test")
     p.add_argument("--variant", metavar="ID", help="run only this near-miss / alternative variant")
-    p.add_argument("--jobs", type=int, default=1, help="self-test this many labs side by side (several labs or --all), each in a "
-                   "process of its own; the slowest (by their last self-test here) go first")
+    p.add_argument("--jobs", type=int, default=1,
+                   help="self-test this many labs side by side (several labs or --all), each in a process of its "
+                   "own; the slowest (by their last self-test here) go first")
     add_flavour(p)
 
 

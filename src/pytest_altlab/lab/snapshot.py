@@ -27,6 +27,8 @@ def unsupported(manifest: LabManifest, st: InstanceState) -> str | None:
     # (measured: 0.4-1.1x of a cold start), so it pays only where resets are frequent.
     if os.environ.get(SNAPSHOT_ENV, "0").strip().lower() not in ("1", "yes", "on", "true"):
         return f"snapshots are off (set {SNAPSHOT_ENV}=1 to take one after the break step)"
+    if not manifest.snapshot:
+        return "the lab's broken state lives in processes or memory a snapshot misses (lab.yaml `snapshot: false`)"
     # The candidate's host-side files and the overrides they apply are state outside the engine.
     if (manifest.path / "workspace").is_dir() or st.overrides:
         return "the lab hands out host files (workspace) that a snapshot of the containers misses"
