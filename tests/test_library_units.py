@@ -163,3 +163,13 @@ def test_suggested_commands_carry_lab_dir_only_where_the_catalog_needs_it() -> N
     assert lab_dir_flag(Catalog().get("rabbitmq-vhosts").path) == ""
     probe = Catalog([root / "tests" / "labs"]).get("probe").path
     assert lab_dir_flag(probe) == f" --lab-dir {root / 'tests' / 'labs'}"
+
+
+def test_naming_the_running_instances_keeps_the_errors_own_hint(monkeypatch: pytest.MonkeyPatch) -> None:
+    from pytest_altlab.cli import instances
+    from pytest_altlab.lab.guard import LabStopped
+
+    monkeypatch.setattr(instances, "running_instances", lambda lab: ["other"])
+    e = instances.explain_not_running(LabStopped("probe", "mine", "stopped"), "probe", "mine")
+    assert "--fresh" in (e.hint or "") and "running instead: other" in (e.hint or "")
+    assert "is stopped" in e.message

@@ -74,19 +74,26 @@ def test_port_in_use_is_reported_and_cleaned_up() -> None:
 
 @pytest.mark.docker
 def test_ctrl_c_during_start_leaves_nothing() -> None:
-    project = project_name("probe", "interrupted")
+    # The hang lab: its break step takes 10 s, so the Ctrl-C surely lands inside the start (probe's whole start
+    # takes about as long as a loaded machine needs to notice its container).
+    project = project_name("hang", "interrupted")
     proc = subprocess.Popen([sys.executable, "-m", "pytest_altlab.cli", "--lab-dir", str(TEST_LABS), "start",
-                             "probe", "--instance", "interrupted"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                             "hang", "--instance", "interrupted"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             text=True, env=os.environ.copy())
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and not leftovers(project)["containers"]:
-        time.sleep(0.1)
-    assert leftovers(project)["containers"], "the start never created its container"
-    proc.send_signal(signal.SIGINT)
-    _, err = proc.communicate(timeout=120)
-    assert proc.returncode == 130, err
-    assert "interrupted" in err and "Traceback" not in err
-    assert leftovers(project) == {"containers": [], "networks": [], "volumes": []}
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and not leftovers(project)["containers"]:
+            time.sleep(0.1)
+        assert leftovers(project)["containers"], "the start never created its container"
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=120)
+        assert proc.returncode == 130, err
+        assert "interrupted" in err and "Traceback" not in err
+        assert leftovers(project) == {"containers": [], "networks": [], "volumes": []}
+    finally:  # whatever went wrong, no instance of this test is left for the next ones to meet
+        if proc.poll() is None:
+            proc.kill()
+        altlab("--lab-dir", str(TEST_LABS), "stop", "hang", "--instance", "interrupted")
 
 
 @pytest.mark.docker

@@ -7,6 +7,7 @@ import fcntl
 import json
 import os
 import secrets
+import shutil
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
@@ -88,31 +89,40 @@ def _top_up(m: LabManifest, size: int, flavour: str, seed: str | None, echo: Ech
 def claim(runner: LabRunner, flavour: str, seed: str | None, *, refill: bool = True) -> LabContext | None:
     """Hand a ready pool instance to `runner`'s instance (None: no pool, none ready, or the instance exists).
 
-    The claim is one rename of the pool instance's state folder onto the claimer's: atomic, so two claims never
-    get the same instance, and a claim onto an instance that exists fails. The engine objects keep the pool
-    instance's project name; the claimer's state folder points at them (InstanceState.state_key)."""
+    Under the claimer's instance lock (a second start of the same instance is refused as busy), one rename takes
+    the pool instance's state folder out of the pool: atomic, so two claims never get the same instance. Its
+    files then move into the claimer's folder (which may hold the lock file a stop left). The engine objects
+    keep the pool instance's project name; the claimer's state folder points at them (InstanceState.state_key)."""
     m = runner.manifest
+    if runner.instance.startswith(POOL_PREFIX) or not ready(m, flavour, seed):
+        return None  # nothing touched: without a ready pool instance a start goes its usual way
     target = state_dir(runner.project)
-    if runner.instance.startswith(POOL_PREFIX) or not _free(target):
-        return None
-    for st in ready(m, flavour, seed):
-        try:
-            os.rename(st.dir, target)
-        except OSError:  # another claim got it first, or the claimer's instance appeared meanwhile
-            continue
-        st.state_key, st.instance = runner.project, runner.instance
-        (target / READY).unlink(missing_ok=True)
-        backend = get_backend(st.backend, st.project, st.compose_file, [Path(p) for p in st.overrides])
-        services = backend.status()
-        if not services or not all(s.state == "running" and s.health in ("", "healthy") for s in services):
-            backend.down()  # died while waiting in the pool: never hand that out
-            st.remove()
-            continue
-        st.started_at = dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds")  # the attempt clock starts now
-        st.save()
-        if refill:
-            _refill_in_background(m)
-        return LabContext(m, st, backend)
+    with runner.lock("started"):
+        for st in ready(m, flavour, seed):
+            if (target / "state.json").exists():
+                return None
+            taken = private_dir(state_home() / "claiming") / f"{st.dir.name}-{secrets.token_hex(4)}"
+            try:
+                os.rename(st.dir, taken)
+            except OSError:  # another claim got it first
+                continue
+            (taken / READY).unlink(missing_ok=True)
+            for p in taken.iterdir():
+                if p.name != LOCK_NAME:
+                    os.rename(p, target / p.name)
+            shutil.rmtree(taken, ignore_errors=True)
+            st.state_key, st.instance = runner.project, runner.instance
+            backend = get_backend(st.backend, st.project, st.compose_file, [Path(p) for p in st.overrides])
+            services = backend.status()
+            if not services or not all(s.state == "running" and s.health in ("", "healthy") for s in services):
+                backend.down()  # died while waiting in the pool: never hand that out
+                st.remove()
+                continue
+            st.started_at = dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds")  # the attempt clock starts
+            st.save()
+            if refill:
+                _refill_in_background(m)
+            return LabContext(m, st, backend)
     return None
 
 
@@ -142,26 +152,6 @@ def _in_background(args: list[str], m: LabManifest) -> None:
     with open(_pools() / f"{m.id}.log", "ab") as log:
         subprocess.Popen([sys.executable, "-m", "pytest_altlab.cli", *args], stdin=subprocess.DEVNULL, stdout=log,
                          stderr=log, start_new_session=True)
-
-
-def _free(target: Path) -> bool:
-    """No instance there: the folder is absent, or holds only the lock file a stopped instance leaves (stop keeps
-    it for whoever holds it); that one is removed here, unless someone holds it right now (busy: not free)."""
-    if not target.exists():
-        return True
-    if {p.name for p in target.iterdir()} != {LOCK_NAME}:
-        return False
-    with open(target / LOCK_NAME, "a") as fh:
-        try:
-            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            return False
-        (target / LOCK_NAME).unlink()
-    try:
-        target.rmdir()
-    except OSError:  # a command created something meanwhile: that instance is its
-        return False
-    return True
 
 
 def fill_in_background(m: LabManifest, size: int, *, flavour: str = "debian", seed: str | None = None) -> None:

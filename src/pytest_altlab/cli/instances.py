@@ -65,8 +65,9 @@ def explain_not_running(e: LabNotRunning, lab: str, instance: str) -> AltlabErro
     if not others:
         return e
     flag = " or ".join(f"--instance {i}" for i in others[:4])
-    return AltlabError(e.message, hint=f"running instead: {', '.join(others)}; add {flag}, or remember one "
-                                       f"with `altlab use {lab} --instance {others[0]}`")
+    # The error's own hint stays (a stopped instance's `--fresh`); the running ones come after it.
+    return AltlabError(e.message, hint=(f"{e.hint}; " if e.hint else "") + f"running instead: {', '.join(others)}; "
+                       f"add {flag}, or remember one with `altlab use {lab} --instance {others[0]}`")
 
 
 def add_use_arguments(p: argparse.ArgumentParser) -> None:
