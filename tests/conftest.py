@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import subprocess
 import sys
 from collections.abc import Callable
@@ -11,6 +12,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
+# A suite started in the background by a non-interactive shell (`cmd &`) inherits SIGINT ignored, and so would
+# every `altlab` a test interrupts with Ctrl-C (the signal is ignored across exec). Catching it here gives the
+# children the disposition a terminal user's command has: default, so Python raises KeyboardInterrupt.
+if signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 TEST_LABS = Path(__file__).parent / "labs"
 
