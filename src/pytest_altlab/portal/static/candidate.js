@@ -94,10 +94,11 @@ function renderDrillbar() {
   const bar = $("drillbar");
   if (me.mode !== "drill") return;
   bar.hidden = false;
+  const costLabel = (n) => (n ? `−${n} point${n === 1 ? "" : "s"}` : "free");
   const running = me.labs.map((l) => l.id);
   const pick = me.catalog.map((l) => `<option value="${esc(l.id)}">${esc(l.title)} (${esc(l.id)})</option>`).join("");
   bar.innerHTML = `<label>Practise a lab: <select id="pick">${pick}</select></label> <button id="start">Start</button>` +
-    (current ? ` <button id="hint">Hint (−${(current.hints[(current.hintsUsed || 0)] || {cost: 0}).cost} points)</button>` +
+    (current ? ` <button id="hint">Hint (${costLabel((current.hints[(current.hintsUsed || 0)] || {cost: 0}).cost)})</button>` +
       ` <button id="reset">Reset</button> <button id="stop">Stop lab</button>` : "") +
     `<span class="muted small"> ${running.length}/${me.quota} labs running</span><div id="hints"></div>`;
   $("start").onclick = () => busy($("start"), api("/api/drill/start", {lab: $("pick").value}).then(load));
