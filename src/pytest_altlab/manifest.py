@@ -181,7 +181,7 @@ def load_manifest(lab_dir: Path) -> LabManifest:
         writable=_paths(v, data.get("writable", []), "writable"),
         check_ids=check_ids,
         check_timeout=v.num(data, "check_timeout", "check_timeout", *bounds("check_timeout")),
-        snapshot=_flag(v, data, "snapshot", True),
+        snapshot=v.bool_(data, "snapshot", "snapshot", True),
         answers=parse_answers(v, lab_dir, data.get("answers"), {p.name: p.secret for p in params}),
     )
 
@@ -192,13 +192,6 @@ def _paths(v: Fields, raw: object, fld: str) -> tuple[str, ...]:
         if not x.startswith("/"):
             raise v.fail(f"{fld}[{i}]", x, "an absolute path in the container, like /etc/rabbitmq")
     return paths
-
-
-def _flag(v: Fields, data: dict[str, Any], key: str, default: bool) -> bool:
-    value = data.get(key, default)
-    if not isinstance(value, bool):
-        raise v.fail(key, value, "true or false")
-    return value
 
 
 def _choice(v: Fields, data: dict[str, Any], key: str, allowed: tuple[str, ...], default: str) -> str:
@@ -248,9 +241,7 @@ def _params(v: Fields, raw: object) -> tuple[ParamSpec, ...]:
         length = spec.get("length")
         if length is not None and (isinstance(length, bool) or not isinstance(length, int) or not 4 <= length <= 64):
             raise v.fail(f"{fld}.length", length, "a whole number from 4 to 64")
-        secret = spec.get("secret", False)
-        if not isinstance(secret, bool):
-            raise v.fail(f"{fld}.secret", secret, "true or false")
+        secret = v.bool_(spec, "secret", f"{fld}.secret", False)
         out.append(ParamSpec(name=name, default=None if default is None else str(default), secret=secret,
                              generate=gen, length=length, description=str(spec.get("description", ""))))
     return tuple(out)
@@ -319,9 +310,7 @@ def _variants(v: Fields, lab_dir: Path, raw: object, services: tuple[str, ...],
         for j, cid in enumerate(must_fail):
             if not is_check(cid, check_ids):
                 raise v.fail(f"{f}.must_fail[{j}]", cid, check_hint(cid, check_ids))
-        persistence = item.get("persistence", True)
-        if not isinstance(persistence, bool):
-            raise v.fail(f"{f}.persistence", persistence, "true or false")
+        persistence = v.bool_(item, "persistence", f"{f}.persistence", True)
         out.append(Variant(
             id=vid, kind=kind, description=v.str_(item, "description", f"{f}.description", default="-"),
             steps=_steps(v, lab_dir, item.get("run"), f"{f}.run", services),

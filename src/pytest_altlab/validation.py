@@ -181,6 +181,12 @@ class Fields:
             raise self.fail(fld, v, f"a number from {lo:g} to {hi:g}")
         return float(v)
 
+    def bool_(self, data: dict[str, Any], key: str, fld: str, default: bool) -> bool:
+        v = data.get(key, default)
+        if not isinstance(v, bool):
+            raise self.fail(fld, v, "true or false")
+        return v
+
     def mapping(self, v: object, fld: str) -> dict[str, Any]:
         if not isinstance(v, dict):
             raise self.fail(fld, v, "a mapping (key: value)")
