@@ -23,7 +23,7 @@ from .lab.guard import LOCK_NAME
 from .manifest import LabManifest
 from .paths import private_dir, state_home, write_private
 
-__all__ = ["POOL_PREFIX", "claim", "drain", "fill", "fill_in_background", "ready", "refill", "swap"]
+__all__ = ["POOL_PREFIX", "claim", "drain", "fill", "fill_in_background", "ready", "refill", "reset", "swap"]
 
 POOL_PREFIX = "pool-"  # pool instances' names: pool-<8 hex>
 READY = "pool-ready"  # written last, once the instance is broken and snapshotted: only then can it be claimed
@@ -135,17 +135,28 @@ def swap(runner: LabRunner) -> LabContext | None:
         return None
     old = POOL_PREFIX + "old-" + secrets.token_hex(4)  # never READY: no claim can take it
     aside = state_dir(project_name(m.id, old))
+    was = st.state_key, st.instance
     os.rename(st.dir, aside)
     st.state_key, st.instance = aside.name, old
     st.save()
     ctx = claim(runner, st.flavour, st.seed)
     if ctx is None:  # the ready ones went to other claims meanwhile: the old instance comes back untouched
         os.rename(aside, state_dir(runner.project))
-        st.state_key, st.instance = (runner.project if st.project != runner.project else ""), runner.instance
+        st.state_key, st.instance = was
         st.save()
         return None
     _in_background(["--lab-dir", str(m.path.parent), "stop", m.id, "--instance", old], m)
     return ctx
+
+
+def reset(runner: LabRunner, timeout: float = 180) -> tuple[LabContext, str]:
+    """`altlab reset` and the practice server's Reset: a ready pool instance swapped in where there is one (a
+    fraction of a second), else the runner's own reset (snapshot, reset steps or a fresh start); one lock for both."""
+    with runner.lock("reset"):
+        swapped = swap(runner)
+        if swapped is not None:
+            return swapped, "a fresh instance from the hot-start pool; the old one goes in the background"
+        return runner.reset(timeout=timeout)
 
 
 def _in_background(args: list[str], m: LabManifest) -> None:

@@ -192,17 +192,12 @@ def cmd_reset(args: argparse.Namespace) -> int:
         if answer.strip().lower() not in ("y", "yes"):
             print("not reset")
             return 1
-    from ..pool import swap  # a ready instance of the hot-start pool, where one is filled: the fastest reset
+    from ..pool import reset  # a ready instance of the hot-start pool, where one is filled: the fastest reset
     from .waiting import phases
 
     with phases(f"resetting {runner.manifest.id}") as echo:
         runner.echo = echo
-        with runner.lock("reset"):
-            swapped = swap(runner)
-        if swapped is not None:
-            ctx, how = swapped, "a fresh instance from the hot-start pool; the old one goes in the background"
-        else:
-            ctx, how = runner.reset(timeout=args.timeout)
+        ctx, how = reset(runner, timeout=args.timeout)
     print(f"{args.lab} is back in its broken state ({how}); hints and the attempt clock start again", flush=True)
     print(ctx.state.task_file.read_text(), flush=True)
     print_access(ctx)

@@ -298,13 +298,9 @@ class Engine:
         return {"index": idx, "of": len(r.manifest.hints), "text": text, "cost": cost, "total": total}
 
     def reset(self, who: str, lab: str) -> dict[str, Any]:
-        from ..pool import swap
+        from ..pool import reset  # a ready pool instance takes the learner's place, where `--pool LAB` keeps some
 
-        r = self._runner(who, lab)
-        with r.lock("reset"):
-            swapped = swap(r)  # a ready pool instance takes the learner's place: a reset in a fraction of a second
-        if swapped is None:
-            r.reset()
+        reset(self._runner(who, lab))
         return {"ok": True}
 
     def fill_pools(self, sizes: dict[str, int]) -> None:
