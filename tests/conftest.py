@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import shutil
 import signal
@@ -9,6 +10,7 @@ import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import pytest
@@ -73,6 +75,15 @@ def altlab(*args: str, timeout: float = 600, env: dict[str, str] | None = None) 
     """Run the `altlab` command as a user would, in a subprocess."""
     return subprocess.run([sys.executable, "-m", "pytest_altlab.cli", *args], capture_output=True, text=True,
                           timeout=timeout, env={**os.environ, **(env or {})})
+
+
+def load_module(path: Path, name: str) -> ModuleType:
+    """A lab's Python file (a check module, a conftest) imported by path under `name`, outside pytest's collection."""
+    spec = importlib.util.spec_from_file_location(name, path)
+    assert spec and spec.loader
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
 
 
 def leftovers(project: str) -> dict[str, list[str]]:

@@ -3,7 +3,6 @@ and failure messages that name what the candidate must find only once they found
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import subprocess
@@ -16,7 +15,7 @@ import pytest
 from pytest_altlab.report import LabReport, render_table
 from pytest_altlab.scoring import CheckResult
 
-from .conftest import TEST_LABS, altlab
+from .conftest import TEST_LABS, altlab, load_module
 
 ROOT = Path(__file__).resolve().parents[1]
 # What a traceback shows and a drill table never does: the check's source, its locals, pytest's rewrite.
@@ -24,11 +23,7 @@ TRACEBACK_MARKS = ("Traceback", "def test_", "lab.params", "got = ", "AssertionE
 
 
 def _load(path: Path) -> ModuleType:
-    spec = importlib.util.spec_from_file_location(f"leak_{path.parent.parent.name}", path)
-    assert spec and spec.loader
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
+    return load_module(path, f"leak_{path.parent.parent.name}")
 
 
 def test_the_queue_is_named_only_once_the_answer_file_names_it() -> None:

@@ -9,7 +9,6 @@ pulled by the normal bootstrap.
 from __future__ import annotations
 
 import ast
-import importlib.util
 import json
 import re
 import sys
@@ -20,6 +19,8 @@ import pytest
 
 from pytest_altlab.catalog import Catalog
 from pytest_altlab.composefile import load_service_file
+
+from .conftest import load_module
 
 UPSTREAM_ONLY = ["keycloak-realm", "mongodb-auth-users", "mongodb-backup-restore", "mongodb-indexes-profiler",
                  "mongodb-replica-set", "ssdb-multi-instance"]
@@ -62,13 +63,11 @@ def test_check_modules_import(lab_id: str, monkeypatch: pytest.MonkeyPatch) -> N
     m = CATALOG.get(lab_id)
     monkeypatch.syspath_prepend(str(m.checks_dir))
     for f in [*sorted(m.checks_dir.glob("conftest.py")), *sorted(m.checks_dir.glob("test_*.py"))]:
-        spec = importlib.util.spec_from_file_location(f"altlab_upstream_{lab_id}_{f.stem}", f)
-        assert spec and spec.loader
-        mod = importlib.util.module_from_spec(spec)
+        name = f"altlab_upstream_{lab_id}_{f.stem}"
         try:
-            spec.loader.exec_module(mod)
+            load_module(f, name)
         finally:
-            sys.modules.pop(spec.name, None)
+            sys.modules.pop(name, None)
 
 
 @pytest.mark.parametrize("lab_id", UPSTREAM_ONLY)
@@ -101,12 +100,7 @@ def test_variants_name_existing_checks(lab_id: str) -> None:
 
 
 def _load(lab_id: str, name: str) -> Any:
-    f = CATALOG.get(lab_id).checks_dir / name
-    spec = importlib.util.spec_from_file_location(f"altlab_upstream_unit_{lab_id}", f)
-    assert spec and spec.loader
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
+    return load_module(CATALOG.get(lab_id).checks_dir / name, f"altlab_upstream_unit_{lab_id}")
 
 
 def test_archive_prelude_parser_follows_the_mongodump_format() -> None:
