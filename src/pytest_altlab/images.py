@@ -59,17 +59,30 @@ def build_base(suite: str, echo: Echo = print, force: bool = False) -> str:
 
     With ALTLAB_PULL_BASE=1 the official `debian:<suite>` image is pulled and tagged instead, where a
     registry is reachable (opt-in: by default nothing here talks to a registry)."""
+    _base_id(suite, echo, force)
+    return base_image(suite)
+
+
+def _base_id(suite: str, echo: Echo, force: bool = False) -> str:
+    """The short id of the suite's base image, built first where it is missing or its package list changed: one
+    inspect when it is current (a service image asks for it on every start)."""
     image = base_image(suite)
     info = _image_info(image)
     if info and not force and info[1].get(BASE_LABEL) in (_base_digest(suite), "pulled"):
-        return image
+        return info[0]
+    _make_base(suite, image, echo)
+    made = _image_info(image)
+    return made[0] if made else ""
+
+
+def _make_base(suite: str, image: str, echo: Echo) -> None:
     if os.environ.get("ALTLAB_PULL_BASE") == "1":
         if docker.run(["pull", "-q", f"debian:{suite}"], check=False, timeout=600).ok:
             # The official image has neither editor: add them, as the debootstrap route does.
             docker.run(["build", "-q", "--label", f"{BASE_LABEL}=pulled", "-t", image, "-"], timeout=1800,
                        input=f"FROM debian:{suite}\nRUN apt-get update && apt-get install -y --no-install-recommends "
                              f"{' '.join(BASE_PACKAGES)} && rm -rf /var/lib/apt/lists/*\n")
-            return image
+            return
         echo(f"could not pull debian:{suite}; falling back to debootstrap")
     if not shutil.which("debootstrap"):
         raise AltlabError(f"cannot build {image}: debootstrap is not installed",
@@ -100,7 +113,6 @@ def build_base(suite: str, echo: Echo = print, force: bool = False) -> str:
         tar.wait()
         if imp.returncode != 0:
             raise CommandFailed(["docker", "import", "-", image], imp.returncode, imp.stderr)
-    return image
 
 
 def context_digest(folder: Path) -> str:
@@ -119,8 +131,7 @@ def build_service(sf: ServiceFile, echo: Echo = print, force: bool = False) -> s
             return build_base(image.split(":", 1)[1], echo, force)
         raise AltlabError(f"{sf.file}: the debian flavour of '{sf.name}' has no `build:` folder")
     # The build folder and the base it builds on: a rebuilt base (new packages) rebuilds the image too.
-    base = _image_info(build_base(sf.base, echo))
-    base_id = base[0] if base else ""
+    base_id = _base_id(sf.base, echo)
     digest = context_digest(sf.build)
     info = _image_info(image)
     if info and not force and info[1].get("io.altlab.context") == digest and info[1].get(BASE_ID_LABEL) == base_id:

@@ -163,9 +163,11 @@ def _restored_like_fresh(runner: LabRunner, run_grade: Callable[[bool], dict[str
     differ = [cid for cid in a if a[cid] != b.get(cid)]
     if not differ:
         return True, "same statuses and messages", ""
-    return False, f"{len(differ)} check(s) differ", "; ".join(
-        f"{cid}: fresh {a[cid][0]} / restored {b.get(cid, ('missing', ''))[0]} "
-        f"({(b.get(cid, ('', ''))[1] or '')[:160]})" for cid in differ[:5]) + (
+    rows = []
+    for cid in differ[:5]:
+        status, message = b.get(cid, ("missing", ""))
+        rows.append(f"{cid}: fresh {a[cid][0]} / restored {status} ({(message or '')[:160]})")
+    return False, f"{len(differ)} check(s) differ", "; ".join(rows) + (
         " - set `snapshot: false` in lab.yaml where the broken state lives in processes or memory")
 
 

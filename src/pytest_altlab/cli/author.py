@@ -74,6 +74,7 @@ def _side_by_side(args: argparse.Namespace, labs: list[LabManifest], walls: dict
     import time
     from concurrent.futures import ThreadPoolExecutor
 
+    from ..store import Store
     from .options import lab_dir_args
 
     printing = threading.Lock()
@@ -89,8 +90,6 @@ def _side_by_side(args: argparse.Namespace, labs: list[LabManifest], walls: dict
             sys.stdout.write(cp.stdout)
             sys.stdout.flush()
         return cp.returncode == 0
-
-    from ..store import Store
 
     # The slowest labs first (by their last self-test here; a lab never verified here by its variant count, each
     # a start and a grading): the run ends when its longest lab does.
