@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .manifest_fields import keys
 from .validation import step_inside
 
 if TYPE_CHECKING:
@@ -42,7 +43,7 @@ def parse_answers(v: Fields, lab_dir: Path, raw: object, params: dict[str, bool]
         if isinstance(item, (int, float)) and not isinstance(item, bool):
             item = str(item)  # `- 46180` in YAML is a number; the output holds it as text
         if isinstance(item, dict):
-            v.keys(item, ("from",), fld)
+            v.keys(item, keys("answers[]"), fld)
             src = v.str_(item, "from", f"{fld}.from", expected="a .py file in the lab folder defining answers(lab)")
             path = step_inside(lab_dir, src, v.fail, f"{fld}.from")
             if path.suffix != ".py":
