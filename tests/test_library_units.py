@@ -173,3 +173,20 @@ def test_naming_the_running_instances_keeps_the_errors_own_hint(monkeypatch: pyt
     e = instances.explain_not_running(LabStopped("probe", "mine", "stopped"), "probe", "mine")
     assert "--fresh" in (e.hint or "") and "running instead: other" in (e.hint or "")
     assert "is stopped" in e.message
+
+
+def test_a_suggested_command_too_wide_breaks_between_options_and_still_pastes_as_one() -> None:
+    import subprocess
+
+    from pytest_altlab.cli.output import command_lines
+
+    parts = ["altlab grade probe", "--instance term80", "--lab-dir /check/work/main/tests/labs"]
+    parts_line = "grade: " + " ".join(parts)
+    assert command_lines("grade: ", parts, 120) == [parts_line]
+    lines = command_lines("grade: ", parts, 80)
+    assert len(lines) == 2 and all(len(ln) <= 80 for ln in lines)
+    assert lines[0].endswith(" \\") and lines[1].startswith("    --lab-dir")
+    # what a shell reads when the lines are pasted: the very same command
+    words = [subprocess.run(["bash", "-c", "printf '%s\\n' " + cmd.removeprefix("grade: altlab")],
+                            capture_output=True, text=True, check=True).stdout for cmd in ("\n".join(lines), parts_line)]
+    assert words[0] == words[1] and "--lab-dir\n/check/work/main/tests/labs" in words[0]

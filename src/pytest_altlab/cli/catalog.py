@@ -144,6 +144,9 @@ def cmd_show(args: argparse.Namespace) -> int:
     for k, v in rows:
         con.print(f"  {k + ':':<18}{escape(v)}")
     from .options import lab_dir_flag
+    from .output import command_lines
 
-    con.print(f"start it: altlab start {m.id}{escape(lab_dir_flag(m.path))}")
+    flag = lab_dir_flag(m.path).strip()
+    for line in command_lines("start it: ", [f"altlab start {m.id}", *([flag] if flag else [])], con.width):
+        con.print(escape(line))
     return 0

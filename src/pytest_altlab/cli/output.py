@@ -11,7 +11,7 @@ if TYPE_CHECKING:
 
     from ..context import LabContext
 
-__all__ = ["ExitCode", "console", "err", "print_access"]
+__all__ = ["ExitCode", "command_lines", "console", "err", "print_access"]
 
 
 class ExitCode(IntEnum):
@@ -37,18 +37,39 @@ def err(msg: str) -> None:
 def print_access(ctx: LabContext) -> None:
     """Where a running lab's services listen and how to reach them."""
     st = ctx.state
+    import shutil
+
+    from .options import lab_dir_flag
+
+    width = shutil.get_terminal_size().columns
     lines = [f"lab {st.lab_id} is running (instance {st.instance}, {st.flavour} flavour)"]
     for s in ctx.backend.ready_status or ctx.backend.status():
         ports = ", ".join(f"{c} -> 127.0.0.1:{h}" for c, h in sorted(s.ports.items()))
-        lines.append(f"  {s.service}: {s.state}{' (' + s.health + ')' if s.health else ''}  {ports}")
-    from .options import lab_dir_flag
+        line = f"  {s.service}: {s.state}{' (' + s.health + ')' if s.health else ''}  {ports}"
+        lines.append(line if len(line) <= width else line.replace(", ", ",\n    "))
 
-    inst = ("" if st.instance == "default" else f" --instance {st.instance}") + lab_dir_flag(ctx.manifest.path)
-    shell, grade = f"shell: altlab shell {st.lab_id}{inst}", f"grade: altlab grade {st.lab_id}{inst}"
-    import shutil
-
-    # One line where it fits the terminal, else two: a wrapped command is hard to copy.
-    fits = len(shell) + 4 + len(grade) <= shutil.get_terminal_size().columns
-    lines += [f"{shell}    {grade}"] if fits else [shell, grade]
-    lines = [ln if len(ln) <= shutil.get_terminal_size().columns else ln.replace(", ", ",\n    ") for ln in lines]
+    opts = [o for o in ("" if st.instance == "default" else f"--instance {st.instance}",
+                        lab_dir_flag(ctx.manifest.path).strip()) if o]
+    shell = command_lines("shell: ", [f"altlab shell {st.lab_id}", *opts], width)
+    grade = command_lines("grade: ", [f"altlab grade {st.lab_id}", *opts], width)
+    # One line where both fit the terminal, else one (or more) each: a wrapped command is hard to copy.
+    fits = len(shell) == len(grade) == 1 and len(shell[0]) + 4 + len(grade[0]) <= width
+    lines += [f"{shell[0]}    {grade[0]}"] if fits else [*shell, *grade]
     print("\n".join(lines), flush=True)
+
+
+def command_lines(label: str, parts: list[str], width: int) -> list[str]:
+    """`label` and a suggested command (its words, then whole options such as `--lab-dir DIR`) in lines of at most
+    `width` columns where the parts allow: a command too wide is broken between options with shell line
+    continuations (` \\`), so it still pastes as one command, where the terminal's own wrap would not."""
+    whole = label + " ".join(parts)
+    if len(whole) <= width:
+        return [whole]
+    lines, cur = [], label + parts[0]
+    for part in parts[1:]:
+        if len(cur) + 1 + len(part) + 2 <= width:  # 2: room for the continuation " \\"
+            cur += " " + part
+        else:
+            lines.append(cur + " \\")
+            cur = "    " + part
+    return [*lines, cur]

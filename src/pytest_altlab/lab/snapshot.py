@@ -21,11 +21,15 @@ SNAPSHOT_ENV = "ALTLAB_SNAPSHOT"  # "1": a snapshot after the break step, which 
 SNAPSHOT_FILE = "snapshot.json"
 
 
-def unsupported(manifest: LabManifest, st: InstanceState) -> str | None:
-    """Why this instance gets no snapshot (None: it does). The engine may still refuse (tmpfs, host paths)."""
+def snapshots_on() -> bool:
     # Opt-in for now: a snapshot adds 20-70% to every start and a restore still boots the services again
     # (measured: 0.4-1.1x of a cold start), so it pays only where resets are frequent.
-    if os.environ.get(SNAPSHOT_ENV, "0").strip().lower() not in ("1", "yes", "on", "true"):
+    return os.environ.get(SNAPSHOT_ENV, "0").strip().lower() in ("1", "yes", "on", "true")
+
+
+def unsupported(manifest: LabManifest, st: InstanceState) -> str | None:
+    """Why this instance gets no snapshot (None: it does). The engine may still refuse (tmpfs, host paths)."""
+    if not snapshots_on():
         return f"snapshots are off (set {SNAPSHOT_ENV}=1 to take one after the break step)"
     if not manifest.snapshot:
         return "the lab's broken state lives in processes or memory a snapshot misses (lab.yaml `snapshot: false`)"
@@ -51,7 +55,8 @@ def take_snapshot(ctx: LabContext, echo: Callable[[str], None]) -> bool:
         why = str(e)
     except AltlabError as e:
         why = e.message
-    echo(f"no snapshot of the broken state ({why}): `altlab reset` will rebuild it instead")
+    if snapshots_on():  # asked for and refused: say why; off (the default) is nothing worth a line of every start
+        echo(f"no snapshot of the broken state ({why}): `altlab reset` will rebuild it instead")
     return False
 
 
