@@ -187,6 +187,6 @@ def test_a_suggested_command_too_wide_breaks_between_options_and_still_pastes_as
     assert len(lines) == 2 and all(len(ln) <= 80 for ln in lines)
     assert lines[0].endswith(" \\") and lines[1].startswith("    --lab-dir")
     # what a shell reads when the lines are pasted: the very same command
-    words = [subprocess.run(["bash", "-c", "printf '%s\\n' " + cmd.removeprefix("grade: altlab")],
-                            capture_output=True, text=True, check=True).stdout for cmd in ("\n".join(lines), parts_line)]
+    words = [subprocess.run(["bash", "-c", "printf '%s\\n' " + cmd.removeprefix("grade: altlab")], capture_output=True,
+                            text=True, check=True).stdout for cmd in ("\n".join(lines), parts_line)]
     assert words[0] == words[1] and "--lab-dir\n/check/work/main/tests/labs" in words[0]

@@ -45,6 +45,14 @@ def _container_id(room: LiveServer, who: str) -> str:
                           check=True).stdout.strip()
 
 
+def _engine_view(room: LiveServer, who: str) -> str:
+    """What the engine says of a candidate's containers (for a failure's message: why the portal saw them down)."""
+    project = room.portal.engine.runners(who)[0].project
+    ps = subprocess.run(["docker", "ps", "-a", "--filter", f"label=com.docker.compose.project={project}", "--format",
+                         "{{.Names}} {{.Status}} {{.Labels}}"], capture_output=True, text=True).stdout
+    return f"{project}: {ps or 'no containers'}"
+
+
 def test_terminal_is_a_shell_in_the_candidates_own_container_and_reattaches(room: LiveServer) -> None:
     alice, _ = room.login("alice")
     with room.ws(alice, "/ws/c/alice/probe/box?cols=100&rows=30") as ws:
@@ -93,7 +101,7 @@ def test_proctor_extends_grades_and_the_candidate_finishes(room: LiveServer) -> 
     event = proctor.get(f"{room.url}/api/proctor/events?once=1").text  # one server-push event of the live room
     rows = {x["candidate"]: x for x in json.loads(event.removeprefix("data: "))["candidates"]}
     assert rows["alice"]["extra_minutes"] == 15 and rows["bob"]["extra_minutes"] == 0
-    assert rows["alice"]["labs"] == {"probe": "running"}
+    assert rows["alice"]["labs"] == {"probe": "running"}, _engine_view(room, "alice")
     with room.ws(alice, "/ws/c/alice/probe/box") as ws:  # a shell (so a recording) whichever test ran first
         assert "#" in ws_read_until(ws, "# ")
     doc = proctor.post(f"{room.url}/api/proctor/grade", json={"candidate": "alice"}).json()
