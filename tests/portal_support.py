@@ -107,22 +107,25 @@ class LiveServer:
 
         import uvicorn
 
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            self.port = s.getsockname()[1]
+        # The listening socket is ours and handed to uvicorn: a port picked, closed and bound again later could be
+        # taken in between by another worker's server or a lab's published port (the tests run in parallel).
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.port = self.sock.getsockname()[1]
         self.url = f"http://127.0.0.1:{self.port}"
         self.portal = portal
         cfg = uvicorn.Config(create_app(portal), host="127.0.0.1", port=self.port, log_level="warning",
                              ws="websockets-sansio")
         self.server = uvicorn.Server(cfg)
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
+        self.thread = threading.Thread(target=self.server.run, kwargs={"sockets": [self.sock]}, daemon=True)
         self.thread.start()
         import time
 
-        for _ in range(100):
+        for _ in range(200):
             if self.server.started:
                 break
             time.sleep(0.05)
+        assert self.server.started, f"the portal did not start serving on {self.url} within 10 s"
 
     def link(self, who: str, role: str = "candidate") -> str:
         return f"{self.url}/login?t={issue_token(self.portal.engine, who, role)}"
@@ -146,6 +149,7 @@ class LiveServer:
     def stop(self) -> None:
         self.server.should_exit = True
         self.thread.join(timeout=15)
+        self.sock.close()
 
 
 def ws_read_until(ws: Any, needle: str, timeout: float = 30) -> str:
