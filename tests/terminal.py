@@ -32,7 +32,10 @@ class Tmux:
         self.width, self.height = width, height
         self.socket = f"altlab-test-{uuid.uuid4().hex[:8]}"
         self.conf = tmp / "tmux.conf"
-        self.conf.write_text("set -g history-limit 20000\nset -g remain-on-exit on\nset -g status off\n")
+        # exit-empty off: the server outlives each run's session (else the next run may reach a server still
+        # exiting after the last session was killed: "server exited unexpectedly"); close() ends it.
+        self.conf.write_text("set -g history-limit 20000\nset -g remain-on-exit on\nset -g status off\n"
+                             "set -s exit-empty off\n")
         self.n = 0
 
     def _tmux(self, *args: str) -> subprocess.CompletedProcess[str]:
@@ -64,6 +67,8 @@ class Tmux:
 
     def close(self) -> None:
         self._tmux("kill-server")
+        # tmux leaves its socket file behind: one per test window would pile up in /tmp
+        (Path(os.environ.get("TMUX_TMPDIR", "/tmp")) / f"tmux-{os.getuid()}" / self.socket).unlink(missing_ok=True)
 
 
 def base_env() -> dict[str, str]:
