@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from rich.cells import cell_len
 
 from pytest_altlab.report import LabReport, render_table
@@ -41,3 +42,22 @@ def test_a_pass_before_the_restart_phase_is_provisional() -> None:
                    CheckResult("r", "survives restart", 1, "passed", phase="after_restart"))
     out = render_table(done, color=False, width=80)
     assert "provisional" not in out and "PASSED" in out
+
+
+def test_every_shipped_task_as_start_prints_it_fits_80_columns(capsys: pytest.CaptureFixture[str],
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    # `altlab start` and `reset` end with the task: rendered as `altlab task` renders it, never the raw file
+    # (TASK.md is hard-wrapped near 100 columns: raw, an 80-column terminal breaks its lines mid-word).
+    from pytest_altlab.catalog import Catalog
+    from pytest_altlab.cli.markdown import print_markdown
+
+    monkeypatch.setenv("COLUMNS", "80")
+    labs = Catalog().all()
+    raw_too_wide = []
+    for m in labs:
+        raw = (m.path / "TASK.md").read_text(encoding="utf-8")
+        print_markdown(raw)
+        lines = capsys.readouterr().out.splitlines()
+        assert len(lines) >= 3 and all(cell_len(ln) <= 80 for ln in lines), (m.id, max(lines, key=cell_len))
+        raw_too_wide += [m.id] if any(cell_len(ln) > 80 for ln in raw.splitlines()) else []
+    assert len(labs) >= 20 and raw_too_wide  # printed as is, these would break mid-word at 80 columns

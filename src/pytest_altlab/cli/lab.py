@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 from ..errors import AltlabError, LabNotRunning
+from .markdown import print_markdown
 from .options import lab_runner, parse_ports
 from .output import err, print_access
 
@@ -25,7 +26,8 @@ def cmd_start(args: argparse.Namespace) -> int:
             runner.echo = echo
             ctx = runner.start(flavour=args.flavour, seed=args.seed, fixed_ports=ports,
                                timeout=args.timeout, fresh=args.fresh)
-    print(ctx.state.task_file.read_text(), flush=True)
+    print_markdown(ctx.state.task_file.read_text(encoding="utf-8"))  # as `altlab task` shows it: fits the width
+    print()
     print_access(ctx)
     return 0
 
@@ -69,8 +71,6 @@ def cmd_status(args: argparse.Namespace) -> int:
 
 
 def cmd_task(args: argparse.Namespace) -> int:
-    from .markdown import print_markdown
-
     print_markdown(lab_runner(args).task(), raw=getattr(args, "raw", False))
     return 0
 
@@ -199,6 +199,7 @@ def cmd_reset(args: argparse.Namespace) -> int:
         runner.echo = echo
         ctx, how = reset(runner, timeout=args.timeout)
     print(f"{args.lab} is back in its broken state ({how}); hints and the attempt clock start again", flush=True)
-    print(ctx.state.task_file.read_text(), flush=True)
+    print_markdown(ctx.state.task_file.read_text(encoding="utf-8"))  # as `altlab task` shows it: fits the width
+    print()
     print_access(ctx)
     return 0
