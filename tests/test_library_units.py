@@ -162,7 +162,7 @@ def test_suggested_commands_carry_lab_dir_only_where_the_catalog_needs_it() -> N
     root = Path(__file__).resolve().parents[1]
     assert lab_dir_flag(Catalog().get("rabbitmq-vhosts").path) == ""
     probe = Catalog([root / "tests" / "labs"]).get("probe").path
-    assert lab_dir_flag(probe) == f" --lab-dir {root / 'tests' / 'labs'}"
+    assert lab_dir_flag(probe) == f"--lab-dir {root / 'tests' / 'labs'}"
 
 
 def test_naming_the_running_instances_keeps_the_errors_own_hint(monkeypatch: pytest.MonkeyPatch) -> None:

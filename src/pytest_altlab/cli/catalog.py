@@ -146,7 +146,7 @@ def cmd_show(args: argparse.Namespace) -> int:
     from .options import lab_dir_flag
     from .output import command_lines
 
-    flag = lab_dir_flag(m.path).strip()
+    flag = lab_dir_flag(m.path)
     for line in command_lines("start it: ", [f"altlab start {m.id}", *([flag] if flag else [])], con.width):
         con.print(escape(line))
     return 0

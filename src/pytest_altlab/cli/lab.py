@@ -6,11 +6,22 @@ import argparse
 import json
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..errors import AltlabError, LabNotRunning
 from .markdown import print_markdown
 from .options import lab_runner, parse_ports
 from .output import err, print_access
+
+if TYPE_CHECKING:
+    from ..context import LabContext
+
+
+def print_task_and_access(ctx: LabContext) -> None:
+    """How start and reset end: the task as `altlab task` shows it (reflowed to the width), then the access lines."""
+    print_markdown(ctx.state.task_file.read_text(encoding="utf-8"))
+    print()
+    print_access(ctx)
 
 
 def cmd_start(args: argparse.Namespace) -> int:
@@ -26,9 +37,7 @@ def cmd_start(args: argparse.Namespace) -> int:
             runner.echo = echo
             ctx = runner.start(flavour=args.flavour, seed=args.seed, fixed_ports=ports,
                                timeout=args.timeout, fresh=args.fresh)
-    print_markdown(ctx.state.task_file.read_text(encoding="utf-8"))  # as `altlab task` shows it: fits the width
-    print()
-    print_access(ctx)
+    print_task_and_access(ctx)
     return 0
 
 
@@ -199,7 +208,5 @@ def cmd_reset(args: argparse.Namespace) -> int:
         runner.echo = echo
         ctx, how = reset(runner, timeout=args.timeout)
     print(f"{args.lab} is back in its broken state ({how}); hints and the attempt clock start again", flush=True)
-    print_markdown(ctx.state.task_file.read_text(encoding="utf-8"))  # as `altlab task` shows it: fits the width
-    print()
-    print_access(ctx)
+    print_task_and_access(ctx)
     return 0

@@ -78,7 +78,7 @@ def lab_dir_args(args: argparse.Namespace) -> list[str]:
 
 
 def lab_dir_flag(lab_path: Path) -> str:
-    """` --lab-dir DIR` for a suggested command, where the catalog without --lab-dir would not find this very lab
+    """`--lab-dir DIR` for a suggested command, where the catalog without --lab-dir would not find this very lab
     (a lab of your own folder, or one that a shipped lab of the same id would hide); else ""."""
     import shlex
 
@@ -89,7 +89,7 @@ def lab_dir_flag(lab_path: Path) -> str:
             return ""
     except AltlabError:
         pass
-    return f" --lab-dir {shlex.quote(str(lab_path.parent))}"
+    return f"--lab-dir {shlex.quote(str(lab_path.parent))}"
 
 
 def parse_ports(values: list[str], services: list[str] | None = None) -> dict[tuple[str, int], int]:

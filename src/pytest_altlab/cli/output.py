@@ -49,7 +49,7 @@ def print_access(ctx: LabContext) -> None:
         lines.append(line if len(line) <= width else line.replace(", ", ",\n    "))
 
     opts = [o for o in ("" if st.instance == "default" else f"--instance {st.instance}",
-                        lab_dir_flag(ctx.manifest.path).strip()) if o]
+                        lab_dir_flag(ctx.manifest.path)) if o]
     shell = command_lines("shell: ", [f"altlab shell {st.lab_id}", *opts], width)
     grade = command_lines("grade: ", [f"altlab grade {st.lab_id}", *opts], width)
     # One line where both fit the terminal, else one (or more) each: a wrapped command is hard to copy.

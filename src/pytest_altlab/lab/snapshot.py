@@ -40,9 +40,11 @@ def unsupported(manifest: LabManifest, st: InstanceState) -> str | None:
 
 
 def take_snapshot(ctx: LabContext, echo: Callable[[str], None]) -> bool:
-    """Snapshot a freshly broken instance; False (and a line on `echo`) where it cannot be done."""
+    """Snapshot a freshly broken instance; False where snapshots are off, or (with a line on `echo`) refused."""
     st = ctx.state
     (st.dir / SNAPSHOT_FILE).unlink(missing_ok=True)
+    if not snapshots_on():
+        return False  # off (the default): nothing worth a line of every start
     why = unsupported(ctx.manifest, st)
     try:
         if why is None:
@@ -55,8 +57,7 @@ def take_snapshot(ctx: LabContext, echo: Callable[[str], None]) -> bool:
         why = str(e)
     except AltlabError as e:
         why = e.message
-    if snapshots_on():  # asked for and refused: say why; off (the default) is nothing worth a line of every start
-        echo(f"no snapshot of the broken state ({why}): `altlab reset` will rebuild it instead")
+    echo(f"no snapshot of the broken state ({why}): `altlab reset` will rebuild it instead")
     return False
 
 
