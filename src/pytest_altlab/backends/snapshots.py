@@ -10,9 +10,8 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, TypeVar
 
-import yaml
-
 from .. import docker
+from ..composeyaml import dump_compose
 from ..errors import AltlabError
 from ..paths import home_tag
 from .base import ServiceStatus
@@ -165,7 +164,7 @@ def refill_named(project: str, snap: dict[str, Any]) -> None:
 def write_override(path: Path, snap: dict[str, Any]) -> None:
     """A compose override that runs each service from its snapshot image (everything else unchanged)."""
     doc = {"services": {svc: {"image": s["image"]} for svc, s in snap["services"].items()}}
-    path.write_text(yaml.safe_dump(doc, sort_keys=False), encoding="utf-8")
+    path.write_text(dump_compose(doc), encoding="utf-8")
 
 
 def restore_volumes(project: str, containers: dict[str, str], snap: dict[str, Any]) -> None:

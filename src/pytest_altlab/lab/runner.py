@@ -9,10 +9,9 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import AbstractContextManager
 from pathlib import Path
 
-import yaml
-
 from ..backends import Backend, get_backend
 from ..composefile import free_port, render_compose
+from ..composeyaml import dump_compose
 from ..context import LabContext
 from ..errors import AltlabError, DockerNotInstalled, DockerNotRunning, LabAlreadyRunning, LabNotRunning, PortInUse
 from ..images import ensure_images
@@ -158,7 +157,7 @@ class LabRunner:
                 ports = dict(fixed_ports or {})
                 doc = render_compose(m, flavour, self.project, ports, allocate=free_port)
                 st.ports = [[s, c, h] for (s, c), h in ports.items()]
-                write_private(st.compose_file, yaml.safe_dump(doc, sort_keys=False))
+                write_private(st.compose_file, dump_compose(doc))
                 st.save()
                 try:
                     backend.up(timeout)
